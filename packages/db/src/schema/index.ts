@@ -1,0 +1,2 @@
+export * from './citizen-issuers';
+export * from './parties';

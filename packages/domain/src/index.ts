@@ -1,0 +1,3 @@
+export * from './parties';
+export * from './personnummer';
+export * from './scopes';

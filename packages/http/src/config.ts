@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Parses the environment once, at start. A bad value stops the process with a message that names the
+ * variable; nothing reads `process.env` after this.
+ */
+export function parseConfig<S extends z.ZodObject>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map(
+    (issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`,
+  );
+  throw new ConfigError(`invalid configuration\n  ${lines.join('\n  ')}`);
+}
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** Variables every HTTP service reads. */
+export const serviceConfigFields = {
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// URL' }),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/, error: 'must be a redis:// URL' })
+    .default('redis://127.0.0.1:6379'),
+  REDIS_PREFIX: z.string().min(1).max(50).default('samsyn:'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(1024 * 1024),
+  PUBLIC_URL: z.url().optional(),
+  /** The gateway's public keys (a JWKS file), for verifying access tokens. */
+  GATEWAY_JWKS_FILE: z.string().min(1).default('.data/keys/gateway.jwks.json'),
+  PARTY_REFRESH_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+};
+
+export const serviceConfigSchema = z.object(serviceConfigFields);
+export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+
+export function publicUrlOf(config: Pick<ServiceConfig, 'PUBLIC_URL' | 'PORT'>): string {
+  return (config.PUBLIC_URL ?? `http://localhost:${config.PORT}`).replace(/\/$/, '');
+}
+
+/** For a process entry point: the parsed config, or one message on stderr naming the bad variables and exit 1. */
+export function configOrExit<S extends z.ZodObject>(
+  processName: string,
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> {
+  try {
+    return parseConfig(schema, env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${processName}: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,14 @@
+export { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+export * from './authenticate';
+export * from './config';
+export * from './env';
+export * from './host';
+export * from './logger';
+export * from './method-not-allowed';
+export * from './platform';
+export * from './problem-schemas';
+export * from './problems';
+export * from './router';
+export * from './run-service';
+export * from './secured';
+export * from './serve';

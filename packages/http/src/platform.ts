@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { AccessTokenVerifier, ReplayGuard, RevocationWatch } from '@samsyn/auth';
+import { createDatabase, type Database, pingDatabase } from '@samsyn/db';
+import { Redis } from 'ioredis';
+import type { JSONWebKeySet } from 'jose';
+import type { AuthenticateOptions } from './authenticate';
+import { publicUrlOf, type ServiceConfig } from './config';
+import type { Logger } from './logger';
+
+export interface Platform {
+  database: Database;
+  redis: Redis;
+  replay: ReplayGuard;
+  revocations: RevocationWatch;
+  auth: AuthenticateOptions;
+  readiness: { postgres: () => Promise<boolean>; redis: () => Promise<boolean> };
+  close: () => Promise<void>;
+}
+
+/** A Redis client for request paths: fail fast rather than queue commands while Redis is away. */
+export function connectRedis(url: string, logger: Logger): Redis {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
+  return redis;
+}
+
+export async function pingRedis(redis: Redis, timeoutMs = 2000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([redis.ping().then((r) => r === 'PONG'), timeout]);
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function readJwksFile(path: string): Promise<JSONWebKeySet> {
+  return JSON.parse(await readFile(path, 'utf8')) as JSONWebKeySet;
+}
+
+/**
+ * Connects what every HTTP service needs: PostgreSQL, Redis, the access-token verifier and the watch
+ * that makes a deactivated party's tokens stop working within seconds.
+ */
+export async function connectPlatform(
+  config: ServiceConfig,
+  logger: Logger,
+  gatewayJwks?: JSONWebKeySet,
+): Promise<Platform> {
+  const database = createDatabase({ url: config.DATABASE_URL, maxConnections: config.DB_POOL_MAX });
+  const redis = connectRedis(config.REDIS_URL, logger);
+  const replay = new ReplayGuard(redis, config.REDIS_PREFIX);
+  const revocations = new RevocationWatch(database.db, config.PARTY_REFRESH_MS);
+  await revocations.start();
+  const jwks = gatewayJwks ?? (await readJwksFile(config.GATEWAY_JWKS_FILE));
+  const publicUrl = publicUrlOf(config);
+  const verifier = new AccessTokenVerifier({ issuer: publicUrl, jwks, isRevoked: revocations.isRevoked });
+  return {
+    database,
+    redis,
+    replay,
+    revocations,
+    auth: { verifier, replay, publicUrl },
+    readiness: { postgres: () => pingDatabase(database.sql), redis: () => pingRedis(redis) },
+    close: async () => {
+      revocations.stop();
+      redis.disconnect();
+      await database.close();
+    },
+  };
+}

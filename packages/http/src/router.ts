@@ -1,0 +1,42 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { ZodError } from 'zod';
+import type { AppEnv } from './env';
+import { type FieldError, problemResponse } from './problems';
+
+const locationOf: Record<string, string> = {
+  json: 'body',
+  form: 'body',
+  query: 'query',
+  param: 'path',
+  header: 'header',
+  cookie: 'cookie',
+};
+
+function escapePointerSegment(segment: PropertyKey): string {
+  return String(segment).replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+export function fieldErrorsOf(error: ZodError, location: string): FieldError[] {
+  return error.issues.map((issue) => ({
+    location,
+    pointer: issue.path.length === 0 ? '' : `/${issue.path.map(escapePointerSegment).join('/')}`,
+    detail: issue.message,
+  }));
+}
+
+/**
+ * Every service defines its routes on a router made here, so a request that fails validation gets
+ * the same problem response everywhere, listing each failing field.
+ */
+export function createRouter(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const errors = fieldErrorsOf(result.error, locationOf[result.target] ?? result.target);
+        return problemResponse(c, 'validation-failed', `${errors.length} field(s) failed validation`, {
+          errors,
+        });
+      }
+    },
+  });
+}

@@ -1,0 +1,48 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Database } from '@samsyn/db';
+import { configOrExit, publicUrlOf, serviceConfigSchema } from './config';
+import type { AppEnv } from './env';
+import { createHost } from './host';
+import { createLogger, type Logger } from './logger';
+import { connectPlatform } from './platform';
+import { serveUntilSignal } from './serve';
+
+/** What a service's `createApp` receives. */
+export interface ServiceDeps {
+  db: Database['db'];
+  logger: Logger;
+}
+
+export interface ServiceDefinition {
+  name: string;
+  description: string;
+  createApp: (deps: ServiceDeps) => OpenAPIHono<AppEnv>;
+}
+
+/**
+ * `main.ts` of a service that runs alone: read config, connect, host the service's router, serve until
+ * a signal. In the embedded default the gateway hosts every router in one process instead.
+ */
+export async function runService(
+  service: ServiceDefinition,
+  env: Record<string, string | undefined>,
+): Promise<void> {
+  const config = configOrExit(service.name, serviceConfigSchema, env);
+  const logger = createLogger({ name: service.name, level: config.LOG_LEVEL });
+  const platform = await connectPlatform(config, logger);
+  const router = service.createApp({ db: platform.database.db, logger });
+  const app = createHost(
+    {
+      name: service.name,
+      version: '0.1.0',
+      description: service.description,
+      logger,
+      bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      readiness: platform.readiness,
+      auth: platform.auth,
+      publicUrl: publicUrlOf(config),
+    },
+    (host) => host.route('/', router),
+  );
+  await serveUntilSignal(app, { port: config.PORT, host: config.HOST, logger, onClose: platform.close });
+}

@@ -1,0 +1,6 @@
+export * from './database';
+export * from './env';
+export * from './logs';
+export * from './parties';
+export * from './server';
+export * from './service-suite';

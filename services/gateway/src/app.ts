@@ -1,0 +1,73 @@
+import type { ReplayGuard, SigningKey } from '@samsyn/auth';
+import * as consent from '@samsyn/consent';
+import type { Db } from '@samsyn/db';
+import * as exchange from '@samsyn/exchange';
+import {
+  type AuthenticateOptions,
+  createHost,
+  createRouter,
+  type Logger,
+  type ReadinessCheck,
+} from '@samsyn/http';
+import * as metrics from '@samsyn/metrics';
+import * as sip from '@samsyn/sip';
+import { registerTokenRoute, tokenEndpointPath } from './routes/oauth2-token';
+import { registerWellKnownRoutes } from './routes/well-known';
+import { registerWhoamiRoute } from './routes/whoami';
+
+export interface GatewayDeps {
+  db: Db;
+  logger: Logger;
+  replay: ReplayGuard;
+  auth: AuthenticateOptions;
+  readiness: Record<string, ReadinessCheck>;
+  signingKey: SigningKey;
+  publicUrl: string;
+  personKeySecret: string;
+  accessTokenTtlSeconds: number;
+  bodyLimitBytes: number;
+}
+
+/**
+ * The embedded default: every service's router on one port, plus the token endpoint. The gateway is
+ * the composition root, the one place that imports services; services never import each other.
+ */
+export function createApp(deps: GatewayDeps) {
+  const serviceDeps = { db: deps.db, logger: deps.logger };
+  const tokenEndpoint = `${deps.publicUrl}${tokenEndpointPath}`;
+  return createHost(
+    {
+      name: 'Samsyn',
+      version: '0.1.0',
+      description:
+        'Samsyn is a consent-gated case-status exchange between kommun, region, Försäkringskassan and ' +
+        'Arbetsförmedlingen, with SIP invitations, Finsam follow-up figures and consent audit.',
+      logger: deps.logger,
+      bodyLimitBytes: deps.bodyLimitBytes,
+      readiness: deps.readiness,
+      auth: deps.auth,
+      nonJsonPaths: [tokenEndpointPath],
+      publicUrl: deps.publicUrl,
+    },
+    (host) => {
+      const own = createRouter();
+      registerTokenRoute(own, {
+        db: deps.db,
+        replay: deps.replay,
+        accessTokens: {
+          issuer: deps.publicUrl,
+          signingKey: deps.signingKey,
+          lifetimeSeconds: deps.accessTokenTtlSeconds,
+        },
+        audiences: [tokenEndpoint, deps.publicUrl],
+        tokenEndpoint,
+        personKeySecret: deps.personKeySecret,
+      });
+      registerWellKnownRoutes(own, deps.signingKey, deps.publicUrl);
+      registerWhoamiRoute(own, deps.db);
+      host.route('/', own);
+      for (const service of [exchange, consent, sip, metrics])
+        host.route('/', service.createApp(serviceDeps));
+    },
+  );
+}

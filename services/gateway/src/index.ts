@@ -1,0 +1,2 @@
+export { createApp, type GatewayDeps } from './app';
+export { gatewayConfigSchema } from './config';

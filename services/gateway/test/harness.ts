@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import { generateSigningJwk, loadSigningKey, type SigningKey } from '@samsyn/auth';
+import { signAssertion } from '@samsyn/client';
+import { connectPlatform, createLogger, parseConfig, serviceConfigSchema } from '@samsyn/http';
+import {
+  captureLogs,
+  createTestDatabase,
+  startServer,
+  type TestDatabase,
+  type TestParty,
+  testEnv,
+} from '@samsyn/testkit';
+import { createApp } from '../src/app';
+
+export interface TestGateway {
+  url: string;
+  tokenEndpoint: string;
+  database: TestDatabase;
+  signingKey: SigningKey;
+  logs: ReturnType<typeof captureLogs>;
+  /** POSTs a form to the token endpoint. */
+  requestToken: (form: Record<string, string>, headers?: Record<string, string>) => Promise<Response>;
+  /** Signs a normal assertion for `party` and returns the access token. */
+  tokenFor: (party: TestParty, scope?: string, subject?: string) => Promise<string>;
+  close: () => Promise<void>;
+}
+
+/** The real gateway app on a free port, against its own database and a Redis key prefix of its own. */
+export async function startTestGateway(): Promise<TestGateway> {
+  const database = await createTestDatabase();
+  const logs = captureLogs();
+  const logger = createLogger({ name: 'gateway-test', level: 'info', destination: logs.stream });
+  const signingKey = await loadSigningKey(await generateSigningJwk());
+  let app: ReturnType<typeof createApp> | undefined;
+  const server = await startServer({
+    fetch: (request, env) => (app ? app.fetch(request, env) : new Response('starting', { status: 503 })),
+  });
+  const config = parseConfig(serviceConfigSchema, {
+    DATABASE_URL: database.url,
+    REDIS_URL: testEnv.redisUrl,
+    REDIS_PREFIX: `samsyn-test:${randomUUID()}:`,
+    PARTY_REFRESH_MS: '100',
+    PUBLIC_URL: server.url,
+    BODY_LIMIT_BYTES: '4096',
+  });
+  const platform = await connectPlatform(config, logger, { keys: [signingKey.publicJwk] });
+  app = createApp({
+    db: database.db,
+    logger,
+    replay: platform.replay,
+    auth: platform.auth,
+    readiness: platform.readiness,
+    signingKey,
+    publicUrl: server.url,
+    personKeySecret: 'test-person-key-secret-of-32-chars!',
+    accessTokenTtlSeconds: 300,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  });
+  const tokenEndpoint = `${server.url}/oauth2/token`;
+  const requestToken = (form: Record<string, string>, headers: Record<string, string> = {}) =>
+    fetch(tokenEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(form),
+    });
+  return {
+    url: server.url,
+    tokenEndpoint,
+    database,
+    signingKey,
+    logs,
+    requestToken,
+    tokenFor: async (party, scope = 'whoami', subject = 'officer-1') => {
+      const assertion = await signAssertion({
+        issuer: party.id,
+        subject,
+        audience: tokenEndpoint,
+        privateJwk: party.privateJwk,
+      });
+      const response = await requestToken({ grant_type: jwtBearer, assertion, scope });
+      const body = (await response.json()) as { access_token?: string; error_description?: string };
+      if (!body.access_token) throw new Error(`no token: ${response.status} ${body.error_description}`);
+      return body.access_token;
+    },
+    close: async () => {
+      await server.close();
+      await platform.close();
+      await database.close();
+    },
+  };
+}
+
+export const jwtBearer = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
