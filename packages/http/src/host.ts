@@ -155,7 +155,8 @@ export function createHost(
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'An access token from `POST /oauth2/token` (RFC 7523 JWT bearer assertion grant).',
+    description:
+      'An access token from `POST /oauth2/token` (RFC 7523 JWT bearer assertion grant). Tokens follow the JWT best current practices of RFC8725: explicit algorithms, issuer and audience checked on every verification.',
   });
   mount(app);
 
@@ -197,6 +198,12 @@ export function openApiDocument(
       contact: { name: 'Samsyn' },
       license: { name: 'EUPL-1.2', url: 'https://interoperable-europe.ec.europa.eu/collection/eupl' },
     },
-    servers: [{ url: options.publicUrl ?? 'http://localhost:8080', description: 'This deployment' }],
+    servers: [
+      {
+        url: options.publicUrl ?? 'http://localhost:8080',
+        description: 'This deployment (local development unless PUBLIC_URL names a production origin)',
+        'x-internal': false,
+      },
+    ],
   });
 }

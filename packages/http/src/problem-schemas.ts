@@ -19,7 +19,7 @@ export const ProblemSchema = z
         description: 'Stable URN naming the error.',
       }),
     title: z.string().max(200),
-    status: z.number().int().min(400).max(599),
+    status: z.number().int().min(400).max(599).openapi({ format: 'int32' }),
     detail: z.string().max(2000).optional(),
     instance: z.string().max(2000).optional(),
     requestId: z.string().max(255).optional(),
@@ -35,7 +35,10 @@ function problemResponse(code: ProblemCode) {
 }
 
 const rateLimitHeaders = {
-  'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' as const } },
+  'Retry-After': {
+    description: 'Seconds to wait before retrying.',
+    schema: { type: 'integer' as const, format: 'int32', minimum: 0, maximum: 86400 },
+  },
 };
 
 /** The error responses every route can produce, for its OpenAPI description. */

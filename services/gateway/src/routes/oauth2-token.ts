@@ -26,7 +26,7 @@ export const TokenResponseSchema = z
   .object({
     access_token: z.string().max(4096),
     token_type: z.enum(['Bearer', 'DPoP']),
-    expires_in: z.number().int().min(1).max(600),
+    expires_in: z.number().int().min(1).max(600).openapi({ format: 'int32' }),
     scope: z.string().max(1000),
   })
   .openapi('TokenResponse');
@@ -69,7 +69,9 @@ export const tokenRoute = createRoute({
   responses: {
     200: {
       description: 'An access token',
-      headers: { 'Cache-Control': { schema: { type: 'string' }, description: 'no-store' } },
+      headers: {
+        'Cache-Control': { schema: { type: 'string', enum: ['no-store'] }, description: 'no-store' },
+      },
       content: { 'application/json': { schema: TokenResponseSchema } },
     },
     400: oauthError('The request, grant or scope was refused'),

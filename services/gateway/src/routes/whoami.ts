@@ -22,13 +22,13 @@ export const WhoamiSchema = z
       }),
       officer: z.string().max(200).openapi({ example: 'handlaggare-17' }),
       scopes: z.array(z.enum(scopes)).max(scopes.length),
-      expiresAt: z.iso.datetime().openapi({ example: '2026-11-22T10:15:00Z' }),
+      expiresAt: z.iso.datetime().max(30).openapi({ example: '2026-11-22T10:15:00Z' }),
     }),
     z.object({
       kind: z.literal('citizen'),
       issuer: z.string().max(100).openapi({ example: 'eid:dev' }),
       scopes: z.array(z.enum(scopes)).max(scopes.length),
-      expiresAt: z.iso.datetime(),
+      expiresAt: z.iso.datetime().max(30),
     }),
   ])
   .openapi('Whoami');
