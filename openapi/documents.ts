@@ -1,4 +1,11 @@
-import { AccessTokenVerifier, generateSigningJwk, loadSigningKey, ReplayGuard } from '@samsyn/auth';
+import {
+  AccessTokenVerifier,
+  generatePersonEncryptionKey,
+  generateSigningJwk,
+  loadSigningKey,
+  PersonVault,
+  ReplayGuard,
+} from '@samsyn/auth';
 import * as consent from '@samsyn/consent';
 import { createDatabase } from '@samsyn/db';
 import * as exchange from '@samsyn/exchange';
@@ -25,6 +32,11 @@ export async function buildOpenApiDocuments(): Promise<Record<string, unknown>> 
     jwks: { keys: [signingKey.publicJwk] },
     isRevoked: () => false,
   });
+  const persons = new PersonVault({
+    hmacSecret: 'x'.repeat(32),
+    encryptionKey: generatePersonEncryptionKey(),
+  });
+  const receipts = { signingKey, issuer: publicUrl };
   const gateway = createGateway({
     db: database.db,
     logger,
@@ -34,6 +46,7 @@ export async function buildOpenApiDocuments(): Promise<Record<string, unknown>> 
     signingKey,
     publicUrl,
     personKeySecret: 'x'.repeat(32),
+    persons,
     accessTokenTtlSeconds: 300,
     bodyLimitBytes: 1024 * 1024,
   });
@@ -70,7 +83,7 @@ export async function buildOpenApiDocuments(): Promise<Record<string, unknown>> 
         bodyLimitBytes: 1,
         readiness: {},
       },
-      (app) => app.route('/', service.createApp({ db: database.db, logger })),
+      (app) => app.route('/', service.createApp({ db: database.db, logger, persons, receipts })),
     );
     documents[file] = openApiDocument(host, { ...service, version: '0.1.0', publicUrl });
   }

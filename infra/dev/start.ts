@@ -123,6 +123,7 @@ try {
   const gatewayKey = await ensurePrivateJwk(gatewayKeyFile);
   await writeFile(gatewayJwksFile, `${JSON.stringify(publicJwks(gatewayKey), null, 2)}\n`);
   const personKeySecret = await ensureSecret(path.join(keysDir, 'person-key.secret'));
+  const personEncryptionKey = await ensureSecret(path.join(keysDir, 'person-encryption.key'));
 
   const database = createDatabase({ url: databaseUrl, maxConnections: 1 });
   const seeded = await seedDevRegistry(database.db, keysDir);
@@ -137,6 +138,7 @@ try {
     GATEWAY_SIGNING_KEY_FILE: gatewayKeyFile,
     GATEWAY_JWKS_FILE: gatewayJwksFile,
     PERSON_KEY_SECRET: process.env.PERSON_KEY_SECRET ?? personKeySecret,
+    PERSON_ENCRYPTION_KEY: process.env.PERSON_ENCRYPTION_KEY ?? personEncryptionKey,
   };
   startService('gateway', 'services/gateway/src/main.ts', env);
   startService('dispatcher', 'services/dispatcher/src/main.ts', env);

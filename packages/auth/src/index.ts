@@ -5,6 +5,7 @@ export * from './dpop';
 export * from './errors';
 export * from './keys';
 export * from './person-key';
+export * from './person-vault';
 export * from './registry';
 export * from './replay';
 export * from './token-exchange';

@@ -1,3 +1,5 @@
+export * from './categories';
+export * from './consent';
 export * from './parties';
 export * from './personnummer';
 export * from './scopes';

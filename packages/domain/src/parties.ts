@@ -16,6 +16,10 @@ export const partyKindLabels: Record<PartyKind, string> = {
 
 const partyIdPattern = /^(?:kommun:\d{4}|region:\d{2}|fk|af|forbund:[a-z0-9]+(?:-[a-z0-9]+)*)$/;
 
+export function isPartyKind(value: string): value is PartyKind {
+  return (partyKinds as readonly string[]).includes(value);
+}
+
 export const partyIdRegex = partyIdPattern;
 
 export function isPartyId(value: string): boolean {

@@ -87,6 +87,18 @@ export function parsePersonNumber(input: string, today: Date = new Date()): Pars
   };
 }
 
+/** Whole years of age on `date` (UTC); a person born on 29 February turns a year older on 1 March. */
+export function ageAt(
+  person: Pick<PersonNumber, 'birthYear' | 'birthMonth' | 'birthDay'>,
+  date: Date,
+): number {
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth() + 1;
+  const day = date.getUTCDate();
+  const hadBirthday = month > person.birthMonth || (month === person.birthMonth && day >= person.birthDay);
+  return year - person.birthYear - (hadBirthday ? 0 : 1);
+}
+
 /**
  * Anything in free text that looks like a personnummer or samordningsnummer in one of the accepted
  * written forms: a plausible month and day (day + 60 for samordningsnummer), not inside a longer run of

@@ -43,6 +43,14 @@ export const serviceConfigFields = {
   /** The gateway's public keys (a JWKS file), for verifying access tokens. */
   GATEWAY_JWKS_FILE: z.string().min(1).default('.data/keys/gateway.jwks.json'),
   PARTY_REFRESH_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  /** Secret for the keyed hash that names persons (HMAC-SHA256); losing it orphans every stored person. */
+  PERSON_KEY_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  /** AES-256-GCM key (32 bytes, base64url) sealing the personnummer kept for hand-back to a party. */
+  PERSON_ENCRYPTION_KEY: z
+    .string()
+    .refine((value) => Buffer.from(value, 'base64url').length === 32, 'must be 32 bytes, base64url-encoded'),
+  /** The gateway's private signing key (a JWK file): signs access tokens and consent receipts. */
+  GATEWAY_SIGNING_KEY_FILE: z.string().min(1).default('.data/keys/gateway.private.jwk.json'),
 };
 
 export const serviceConfigSchema = z.object(serviceConfigFields);

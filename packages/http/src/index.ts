@@ -2,6 +2,7 @@ export { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 export * from './authenticate';
 export * from './config';
 export * from './env';
+export * from './fields';
 export * from './host';
 export * from './logger';
 export * from './method-not-allowed';

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
 import type { AppEnv } from './env';
-import { type FieldError, problemResponse } from './problems';
+import { type FieldError, type ProblemCode, problemCatalogue, problemResponse } from './problems';
 
 const locationOf: Record<string, string> = {
   json: 'body',
@@ -25,6 +25,19 @@ export function fieldErrorsOf(error: ZodError, location: string): FieldError[] {
 }
 
 /**
+ * A schema can ask for a more specific problem than `validation-failed` by raising a custom issue
+ * with `params: { problem: <code> }` (the personnummer field does, so clients can branch on it).
+ */
+export function problemCodeOf(error: ZodError): ProblemCode {
+  for (const issue of error.issues) {
+    const problem =
+      issue.code === 'custom' ? (issue.params as { problem?: string } | undefined)?.problem : undefined;
+    if (problem && problem in problemCatalogue) return problem as ProblemCode;
+  }
+  return 'validation-failed';
+}
+
+/**
  * Every service defines its routes on a router made here, so a request that fails validation gets
  * the same problem response everywhere, listing each failing field.
  */
@@ -33,9 +46,14 @@ export function createRouter(): OpenAPIHono<AppEnv> {
     defaultHook: (result, c) => {
       if (!result.success) {
         const errors = fieldErrorsOf(result.error, locationOf[result.target] ?? result.target);
-        return problemResponse(c, 'validation-failed', `${errors.length} field(s) failed validation`, {
-          errors,
-        });
+        return problemResponse(
+          c,
+          problemCodeOf(result.error),
+          `${errors.length} field(s) failed validation`,
+          {
+            errors,
+          },
+        );
       }
     },
   });

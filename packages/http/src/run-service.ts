@@ -1,6 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { loadSigningKey, PersonVault, type SigningKey } from '@samsyn/auth';
 import type { Database } from '@samsyn/db';
-import { configOrExit, publicUrlOf, serviceConfigSchema } from './config';
+import type { JWK } from 'jose';
+import { configOrExit, publicUrlOf, type ServiceConfig, serviceConfigSchema } from './config';
 import type { AppEnv } from './env';
 import { createHost } from './host';
 import { createLogger, type Logger } from './logger';
@@ -11,6 +14,20 @@ import { serveUntilSignal } from './serve';
 export interface ServiceDeps {
   db: Database['db'];
   logger: Logger;
+  persons: PersonVault;
+  /** The gateway's key and issuer: receipts it signs verify against `/.well-known/jwks.json`. */
+  receipts: { signingKey: SigningKey; issuer: string };
+}
+
+export async function readSigningKeyFile(file: string): Promise<SigningKey> {
+  return loadSigningKey(JSON.parse(await readFile(file, 'utf8')) as JWK);
+}
+
+export function personVaultFrom(config: Pick<ServiceConfig, 'PERSON_KEY_SECRET' | 'PERSON_ENCRYPTION_KEY'>) {
+  return new PersonVault({
+    hmacSecret: config.PERSON_KEY_SECRET,
+    encryptionKey: config.PERSON_ENCRYPTION_KEY,
+  });
 }
 
 export interface ServiceDefinition {
@@ -29,8 +46,14 @@ export async function runService(
 ): Promise<void> {
   const config = configOrExit(service.name, serviceConfigSchema, env);
   const logger = createLogger({ name: service.name, level: config.LOG_LEVEL });
+  const signingKey = await readSigningKeyFile(config.GATEWAY_SIGNING_KEY_FILE);
   const platform = await connectPlatform(config, logger);
-  const router = service.createApp({ db: platform.database.db, logger });
+  const router = service.createApp({
+    db: platform.database.db,
+    logger,
+    persons: personVaultFrom(config),
+    receipts: { signingKey, issuer: publicUrlOf(config) },
+  });
   const app = createHost(
     {
       name: service.name,

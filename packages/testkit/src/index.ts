@@ -4,3 +4,4 @@ export * from './logs';
 export * from './parties';
 export * from './server';
 export * from './service-suite';
+export * from './vault';

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from './database';
 import { testEnv } from './env';
 import { startServer } from './server';
+import { testPersonSecrets, testPersonVault } from './vault';
 
 /**
  * The suite every service passes when it runs alone: it starts on a real database and Redis, reports
@@ -30,6 +31,8 @@ export function describeServiceHost(service: ServiceDefinition) {
         DATABASE_URL: database.url,
         REDIS_URL: testEnv.redisUrl,
         REDIS_PREFIX: `samsyn-test:${randomUUID()}:`,
+        PERSON_KEY_SECRET: testPersonSecrets.hmacSecret,
+        PERSON_ENCRYPTION_KEY: testPersonSecrets.encryptionKey,
       });
       const platform = await connectPlatform(config, logger, { keys: [signingKey.publicJwk] });
       const app = createHost(
@@ -42,7 +45,16 @@ export function describeServiceHost(service: ServiceDefinition) {
           readiness: platform.readiness,
           auth: platform.auth,
         },
-        (host) => host.route('/', service.createApp({ db: database.db, logger })),
+        (host) =>
+          host.route(
+            '/',
+            service.createApp({
+              db: database.db,
+              logger,
+              persons: testPersonVault(),
+              receipts: { signingKey, issuer: 'http://localhost' },
+            }),
+          ),
       );
       const server = await startServer(app);
       url = server.url;

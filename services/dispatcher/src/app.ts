@@ -5,6 +5,6 @@ export const serviceDescription =
   'Relays the outbox to BullMQ and runs the delivery, reminder and dead-letter workers.';
 
 /** The dispatcher's own HTTP surface is operational only (health, readiness, metrics, from the host). */
-export function createApp(_deps: ServiceDeps) {
+export function createApp(_deps: Pick<ServiceDeps, 'db' | 'logger'>) {
   return createRouter();
 }

@@ -1,4 +1,4 @@
-import type { ReplayGuard, SigningKey } from '@samsyn/auth';
+import type { PersonVault, ReplayGuard, SigningKey } from '@samsyn/auth';
 import * as consent from '@samsyn/consent';
 import type { Db } from '@samsyn/db';
 import * as exchange from '@samsyn/exchange';
@@ -24,6 +24,7 @@ export interface GatewayDeps {
   signingKey: SigningKey;
   publicUrl: string;
   personKeySecret: string;
+  persons: PersonVault;
   accessTokenTtlSeconds: number;
   bodyLimitBytes: number;
 }
@@ -33,7 +34,12 @@ export interface GatewayDeps {
  * the composition root, the one place that imports services; services never import each other.
  */
 export function createApp(deps: GatewayDeps) {
-  const serviceDeps = { db: deps.db, logger: deps.logger };
+  const serviceDeps = {
+    db: deps.db,
+    logger: deps.logger,
+    persons: deps.persons,
+    receipts: { signingKey: deps.signingKey, issuer: deps.publicUrl },
+  };
   const tokenEndpoint = `${deps.publicUrl}${tokenEndpointPath}`;
   return createHost(
     {

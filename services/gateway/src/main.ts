@@ -1,15 +1,18 @@
-import { readFile } from 'node:fs/promises';
-import { loadSigningKey } from '@samsyn/auth';
-import { configOrExit, connectPlatform, createLogger, publicUrlOf, serveUntilSignal } from '@samsyn/http';
-import type { JWK } from 'jose';
+import {
+  configOrExit,
+  connectPlatform,
+  createLogger,
+  personVaultFrom,
+  publicUrlOf,
+  readSigningKeyFile,
+  serveUntilSignal,
+} from '@samsyn/http';
 import { createApp } from './app';
 import { gatewayConfigSchema } from './config';
 
 const config = configOrExit('gateway', gatewayConfigSchema, process.env);
 const logger = createLogger({ name: 'gateway', level: config.LOG_LEVEL });
-const signingKey = await loadSigningKey(
-  JSON.parse(await readFile(config.GATEWAY_SIGNING_KEY_FILE, 'utf8')) as JWK,
-);
+const signingKey = await readSigningKeyFile(config.GATEWAY_SIGNING_KEY_FILE);
 const platform = await connectPlatform(config, logger, { keys: [signingKey.publicJwk] });
 const app = createApp({
   db: platform.database.db,
@@ -20,6 +23,7 @@ const app = createApp({
   signingKey,
   publicUrl: publicUrlOf(config),
   personKeySecret: config.PERSON_KEY_SECRET,
+  persons: personVaultFrom(config),
   accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
 });

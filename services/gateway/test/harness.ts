@@ -9,6 +9,8 @@ import {
   type TestDatabase,
   type TestParty,
   testEnv,
+  testPersonSecrets,
+  testPersonVault,
 } from '@samsyn/testkit';
 import { createApp } from '../src/app';
 
@@ -42,6 +44,8 @@ export async function startTestGateway(): Promise<TestGateway> {
     PARTY_REFRESH_MS: '100',
     PUBLIC_URL: server.url,
     BODY_LIMIT_BYTES: '4096',
+    PERSON_KEY_SECRET: testPersonSecrets.hmacSecret,
+    PERSON_ENCRYPTION_KEY: testPersonSecrets.encryptionKey,
   });
   const platform = await connectPlatform(config, logger, { keys: [signingKey.publicJwk] });
   app = createApp({
@@ -52,7 +56,8 @@ export async function startTestGateway(): Promise<TestGateway> {
     readiness: platform.readiness,
     signingKey,
     publicUrl: server.url,
-    personKeySecret: 'test-person-key-secret-of-32-chars!',
+    personKeySecret: testPersonSecrets.hmacSecret,
+    persons: testPersonVault(),
     accessTokenTtlSeconds: 300,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
   });

@@ -1,0 +1,55 @@
+import { sql } from 'drizzle-orm';
+import type { DbOrTx } from '../client';
+import { auditLog, type NewAuditRecord } from '../schema';
+
+/** The actions the access log records; reads are the ones the person's access log shows. */
+export const auditActions = [
+  'status.read',
+  'status.timeline.read',
+  'status.published',
+  'consent.recorded',
+  'consent.read',
+  'consent.revoked',
+] as const;
+export type AuditAction = (typeof auditActions)[number];
+
+export type AuditEntry = Omit<NewAuditRecord, 'id' | 'seq' | 'txid' | 'at' | 'action'> & {
+  action: AuditAction;
+};
+
+/** Appends to the access log inside the caller's transaction: the entry commits or rolls back with the work. */
+export async function appendAudit(tx: DbOrTx, entries: AuditEntry | AuditEntry[]): Promise<void> {
+  const rows = Array.isArray(entries) ? entries : [entries];
+  if (rows.length > 0) await tx.insert(auditLog).values(rows);
+}
+
+/** Key of the advisory lock that keeps a single sequencer at a time, cluster-wide. */
+const sequencerLock = 0x5a_4d_53_51; // "SMSQ"
+
+/**
+ * Gives committed entries their gap-free `seq`, in (transaction id, id) order, but only entries whose
+ * transaction is older than every transaction still running: no entry can later appear before them,
+ * so positions never need to shift. Writers take no shared lock; only this step is serial.
+ * Returns how many entries it sequenced.
+ */
+export async function sequenceAuditLog(db: DbOrTx, batchSize = 10_000): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${sequencerLock})`);
+    const result = await tx.execute<{ seq: string }>(sql`
+      with last as (
+        select coalesce((select seq from audit_log where seq is not null order by seq desc limit 1), 0) as seq
+      ),
+      pending as (
+        select id, row_number() over (order by txid, id) as n
+        from audit_log
+        where seq is null and txid < pg_snapshot_xmin(pg_current_snapshot())
+        order by txid, id
+        limit ${batchSize}
+      )
+      update audit_log set seq = last.seq + pending.n
+      from pending, last
+      where audit_log.id = pending.id
+      returning audit_log.seq`);
+    return result.length;
+  });
+}

@@ -1,0 +1,4 @@
+export * from './audit';
+export * from './consents';
+export * from './idempotency';
+export * from './persons';
