@@ -29,18 +29,11 @@ const STANDARD_SEGMENTS = new Set([
 ]);
 
 /**
- * Singleton resources under /v1: each is "the caller's own" (whoami) or a sub-resource action named
- * by a verb-noun the profile allows. Everything else in a path must be a plural collection.
+ * Singular segments under /v1, each a documented deviation (openapi/README.md): the caller itself
+ * (whoami), a sub-resource of which there is at most one (a consent's revocation), and the batch
+ * form of a collection's create operation. Everything else in a path must be a plural collection.
  */
-const SINGLETON_SEGMENTS = new Set([
-  'whoami',
-  'me',
-  'receipt',
-  'plan',
-  'proof',
-  'consistency',
-  'acknowledgements',
-]);
+const SINGLETON_SEGMENTS = new Set(['whoami', 'revocation', 'batch']);
 
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 

@@ -54,7 +54,9 @@ export const categoryLabels: Record<Category, string> = {
   employment: 'Arbetsförmedlingen',
 };
 
-const date = z.iso.date();
+/** RFC 3339 full-date, YYYY-MM-DD. */
+export const isoDate = z.iso.date().max(10);
+const date = isoDate;
 
 /** Socialstyrelsen's försörjningshinder, the registered obstacle to self-support. */
 export const supportObstacles = [
@@ -164,7 +166,10 @@ export const statusKinds = {
   },
   diagnosis: {
     recorded: z.strictObject({
-      codes: z.array(z.string().regex(icd10Pattern, 'must be an ICD-10 code such as F32.1')).min(1).max(20),
+      codes: z
+        .array(z.string().max(8).regex(icd10Pattern, 'must be an ICD-10 code such as F32.1'))
+        .min(1)
+        .max(20),
     }),
   },
   insurance: {

@@ -44,6 +44,8 @@ export interface ConsentTerms {
   validFrom: Date;
   validUntil: Date;
   revokedAt: Date | null;
+  /** The legal basis the processing rests on, recorded with every access that relies on the consent. */
+  legalBasis?: string;
 }
 
 export type ConsentState = 'not_yet_valid' | 'valid' | 'expired' | 'revoked';
@@ -96,11 +98,6 @@ export interface CategoryGrant {
   partyKinds: Set<PartyKind>;
   consentIds: string[];
   basisIds: string[];
-}
-
-export function grantAllows(grant: CategoryGrant, publisher: string): boolean {
-  const kind = partyKindOf(publisher);
-  return grant.parties.has(publisher) || (kind !== undefined && grant.partyKinds.has(kind));
 }
 
 /**

@@ -51,7 +51,7 @@ export const paginationQuery = z.object({
 export const PageInfoSchema = z
   .object({
     limit: z.number().int().min(1).max(500).openapi({ format: 'int32' }),
-    page: z.number().int().min(1).openapi({ format: 'int32' }),
+    page: z.number().int().min(1).max(100_000).openapi({ format: 'int32' }),
     hasMore: z.boolean(),
   })
   .openapi('PageInfo');

@@ -1,9 +1,11 @@
 export { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 export * from './authenticate';
+export * from './callers';
 export * from './config';
 export * from './env';
 export * from './fields';
 export * from './host';
+export * from './idempotency';
 export * from './logger';
 export * from './method-not-allowed';
 export * from './platform';

@@ -16,9 +16,11 @@ export const queueNames = {
 export type QueueName = (typeof queueNames)[keyof typeof queueNames];
 
 export const jobPayloadSchemas = {
-  [queueNames.outboxRelay]: z.object({ outboxId: z.uuid() }).strict(),
-  [queueNames.webhookDelivery]: z.object({ outboxId: z.uuid(), partyId: z.string().max(100) }).strict(),
-  [queueNames.reminders]: z.object({ meetingId: z.uuid(), partyId: z.string().max(100) }).strict(),
+  [queueNames.outboxRelay]: z.object({ outboxId: z.uuid().max(36) }).strict(),
+  [queueNames.webhookDelivery]: z
+    .object({ outboxId: z.uuid().max(36), partyId: z.string().max(100) })
+    .strict(),
+  [queueNames.reminders]: z.object({ meetingId: z.uuid().max(36), partyId: z.string().max(100) }).strict(),
 } satisfies Record<QueueName, z.ZodType>;
 
 export type JobPayload<Q extends QueueName> = z.infer<(typeof jobPayloadSchemas)[Q]>;

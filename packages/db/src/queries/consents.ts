@@ -22,6 +22,7 @@ export async function consentTermsNaming(
       validFrom: consents.validFrom,
       validUntil: consents.validUntil,
       revokedAt: consents.revokedAt,
+      legalBasis: consents.legalBasis,
     })
     .from(consents)
     .where(
