@@ -2,6 +2,8 @@ export * from './database';
 export * from './env';
 export * from './logs';
 export * from './parties';
+export * from './persons';
 export * from './server';
+export * from './service-harness';
 export * from './service-suite';
 export * from './vault';
