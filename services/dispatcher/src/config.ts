@@ -8,4 +8,6 @@ export const dispatcherConfigSchema = z.object({
   HOST: serviceConfigFields.HOST,
   /** Port of the health/readiness/metrics endpoint; 0 picks a free one. */
   DISPATCHER_PORT: serviceConfigFields.PORT.default(8090),
+  /** How often committed access-log entries get their gap-free sequence number. */
+  AUDIT_SEQUENCE_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
 });

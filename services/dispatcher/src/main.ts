@@ -2,6 +2,7 @@ import { createDatabase, pingDatabase } from '@samsyn/db';
 import { configOrExit, createHost, createLogger, pingRedis, serveUntilSignal } from '@samsyn/http';
 import { createWorkerConnection, evictionPolicy } from '@samsyn/queue';
 import { createApp, serviceDescription, serviceName } from './app';
+import { startAuditSequencer } from './audit-sequencer';
 import { dispatcherConfigSchema } from './config';
 
 const config = configOrExit('dispatcher', dispatcherConfigSchema, process.env);
@@ -14,6 +15,12 @@ const policy = await evictionPolicy(redis).catch(() => 'unknown');
 if (policy !== 'noeviction') {
   logger.warn({ policy }, 'Redis maxmemory-policy should be noeviction, or queued jobs can be evicted');
 }
+
+const sequencer = startAuditSequencer({
+  db: database.db,
+  logger,
+  intervalMs: config.AUDIT_SEQUENCE_INTERVAL_MS,
+});
 
 const app = createHost(
   {
@@ -32,6 +39,7 @@ await serveUntilSignal(app, {
   host: config.HOST,
   logger,
   onClose: async () => {
+    await sequencer.stop();
     await redis.quit().catch(() => redis.disconnect());
     await database.close();
   },
