@@ -99,7 +99,12 @@ export function createHost(
   app.use(
     bodyLimit({
       maxSize: options.bodyLimitBytes,
-      onError: (c) => problemResponse(c, 'payload-too-large', `the limit is ${options.bodyLimitBytes} bytes`),
+      // The rest of the body is never read, so the connection cannot carry another request: say so,
+      // or a keep-alive client sends its next request into a socket that is about to close.
+      onError: (c) =>
+        problemResponse(c, 'payload-too-large', `the limit is ${options.bodyLimitBytes} bytes`, {
+          headers: { connection: 'close' },
+        }),
     }),
   );
   app.use(async (c, next) => {

@@ -6,4 +6,5 @@ export * from './persons';
 export * from './server';
 export * from './service-harness';
 export * from './service-suite';
+export * from './status-examples';
 export * from './vault';

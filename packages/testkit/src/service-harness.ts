@@ -23,7 +23,7 @@ export interface TestService {
   signingKey: SigningKey;
   logs: ReturnType<typeof captureLogs>;
   deps: ServiceDeps;
-  /** Registers a fresh party of this kind. */
+  /** Registers a fresh party of this kind (fk and af exist once, so those are shared). */
   party: (kind: PartyKind) => Promise<TestParty>;
   /** An access token for the party, as the gateway would issue it (every scope its kind may have by default). */
   tokenFor: (
@@ -80,6 +80,14 @@ export async function startTestService(service: ServiceDefinition): Promise<Test
     (host) => host.route('/', service.createApp(deps)),
   );
   const server = await startServer(app);
+  // fk and af are one party each: every test in the file shares the same one.
+  const singletons = new Map<PartyKind, Promise<TestParty>>();
+  const party = (kind: PartyKind) => {
+    if (kind !== 'fk' && kind !== 'af') return createTestParty(database.db, kind);
+    const existing = singletons.get(kind) ?? createTestParty(database.db, kind);
+    singletons.set(kind, existing);
+    return existing;
+  };
   const tokenFor: TestService['tokenFor'] = async (party, options = {}) => {
     const { token } = await issueAccessToken(
       { issuer, signingKey, lifetimeSeconds: 300 },
@@ -99,7 +107,7 @@ export async function startTestService(service: ServiceDefinition): Promise<Test
     signingKey,
     logs,
     deps,
-    party: (kind) => createTestParty(database.db, kind),
+    party,
     tokenFor,
     call: async (party, method, path, body, headers = {}) =>
       fetch(`${server.url}${path}`, {
