@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -101,6 +102,103 @@ async function whoami(accessToken: string) {
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
+const flowPerson = '19850412-6122';
+
+async function call(accessToken: string, method: string, path: string, body?: unknown, headers = {}) {
+  const response = await fetch(`http://localhost:${port}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+/**
+ * The exchange through the running product, as agencies would use it: a consent recorded by the
+ * kommun, statuses published by the region and FK, read by the kommun, the consent revoked, and the
+ * next read withheld. Every read is in the access log, numbered by the dispatcher.
+ */
+async function exchangeFlow() {
+  const scope = ['--scope', 'consent:write consent:read status:write status:read'];
+  const kommun = await token(['--party', 'kommun:1281', '--sub', 'handlaggare-1', ...scope]);
+  const region = await token(['--party', 'region:12', '--sub', 'lakare-1', ...scope]);
+  const fk = await token(['--party', 'fk', '--sub', 'fk-1', ...scope]);
+  const recorded = await call(kommun, 'POST', '/v1/consents', {
+    personnummer: flowPerson,
+    givenBy: { kind: 'person' },
+    parties: ['kommun:1281', 'region:12', 'fk'],
+    categories: ['certificate', 'insurance'],
+    purposes: ['sip'],
+    validFrom: new Date(Date.now() - 60_000).toISOString(),
+    validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+    form: 'written',
+    evidenceReference: 'dnr 2026-17',
+    plainLanguageText:
+      'Jag samtycker till att kommunen, regionen och Försäkringskassan delar uppgifter inför SIP.',
+    legalBasis: 'public-task-social-protection',
+  });
+  expect(recorded.status).toBe(201);
+  const certificate = {
+    personnummer: flowPerson,
+    category: 'certificate',
+    kind: 'issued',
+    effectiveDate: '2026-11-01',
+    data: {
+      validFrom: '2026-11-01',
+      validUntil: '2026-12-31',
+      extentPercent: 100,
+      issuerKind: 'psychiatry',
+      dfaChainComplete: true,
+    },
+  };
+  expect(
+    (await call(region, 'POST', '/v1/status-events', certificate, { 'idempotency-key': 'e2e-region-0001' }))
+      .status,
+  ).toBe(201);
+  const query = { personnummer: flowPerson, purpose: 'sip', categories: ['certificate', 'insurance'] };
+  const read = await call(kommun, 'POST', '/v1/status-queries', query);
+  expect(read.body.categories).toEqual([
+    expect.objectContaining({
+      category: 'certificate',
+      access: 'granted',
+      statuses: [expect.objectContaining({ kind: 'issued' })],
+    }),
+    { category: 'insurance', access: 'granted', statuses: [] },
+  ]);
+  const consentId = (recorded.body.consent as { id: string }).id;
+  const revoked = await call(fk, 'POST', `/v1/consents/${consentId}/revocation`, {
+    reason: 'Återkallat vid telefonsamtal.',
+  });
+  expect(revoked.status).toBe(200);
+  const after = await call(kommun, 'POST', '/v1/status-queries', query);
+  expect(after.body.categories).toEqual([
+    { category: 'certificate', access: 'withheld' },
+    { category: 'insurance', access: 'withheld' },
+  ]);
+  const sql = postgres(`postgres://samsyn:samsyn@127.0.0.1:${pgPort}/samsyn`, { max: 1, onnotice: () => {} });
+  try {
+    await expect
+      .poll(
+        async () =>
+          (await sql`select action, seq::int as seq from audit_log order by seq`).map((r) => [
+            r.action,
+            r.seq,
+          ]),
+        {
+          timeout: 10_000,
+        },
+      )
+      .toEqual([
+        ['consent.recorded', 1],
+        ['status.published', 2],
+        ['status.read', 3],
+        ['consent.revoked', 4],
+      ]);
+  } finally {
+    await sql.end();
+  }
+}
+
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'samsyn-start-'));
   // As root, PostgreSQL runs as a `postgres` user that must reach its data folder.
@@ -158,9 +256,14 @@ describe('pnpm start on a machine without DATABASE_URL', () => {
     try {
       await waitReady(60_000);
       expect((await whoami(firstAccessToken)).status).toBe(200);
+      await exchangeFlow();
     } finally {
       expect(await stop(child)).toBe(0);
     }
+    // Nothing the product printed, from any process, holds the personnummer the flow used.
+    expect(output).not.toContain(flowPerson);
+    expect(output).not.toContain(flowPerson.replace('-', ''));
+    expect(output).not.toContain(flowPerson.replace('-', '').slice(2));
   });
 
   it('refuses to issue dev tokens in production', async () => {

@@ -13,6 +13,8 @@ export interface PersonRecord {
 }
 
 const sealVersion = 'v1';
+const ivLength = 12;
+const tagLength = 16;
 
 /**
  * Holds the two person secrets: the HMAC secret that names persons and the AES-256-GCM key that seals
@@ -34,8 +36,8 @@ export class PersonVault {
   }
 
   seal(normalisedNumber: string): string {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.#encryptionKey, iv);
+    const iv = randomBytes(ivLength);
+    const cipher = createCipheriv('aes-256-gcm', this.#encryptionKey, iv, { authTagLength: tagLength });
     const ciphertext = Buffer.concat([cipher.update(normalisedNumber, 'utf8'), cipher.final()]);
     const parts = [iv, cipher.getAuthTag(), ciphertext].map((part) => part.toString('base64url'));
     return [sealVersion, ...parts].join('.');
@@ -43,12 +45,22 @@ export class PersonVault {
 
   /** The number back; throws when the value was tampered with or sealed under another key. */
   open(sealed: string): string {
-    const [version, iv, tag, ciphertext] = sealed.split('.');
-    if (version !== sealVersion || !iv || !tag || !ciphertext) {
+    const parts = sealed.split('.');
+    const [version, iv, tag, ciphertext] = parts;
+    if (parts.length !== 4 || version !== sealVersion || !iv || !tag || !ciphertext) {
       throw new Error('not a sealed person number');
     }
-    const decipher = createDecipheriv('aes-256-gcm', this.#encryptionKey, Buffer.from(iv, 'base64url'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    const ivBytes = Buffer.from(iv, 'base64url');
+    const tagBytes = Buffer.from(tag, 'base64url');
+    // GCM in Node accepts tags as short as 4 bytes unless told otherwise; a truncated tag would make
+    // forging a sealed value far cheaper, so insist on the full 16 bytes (and the 12-byte IV seal uses).
+    if (ivBytes.length !== ivLength || tagBytes.length !== tagLength) {
+      throw new Error('not a sealed person number');
+    }
+    const decipher = createDecipheriv('aes-256-gcm', this.#encryptionKey, ivBytes, {
+      authTagLength: tagLength,
+    });
+    decipher.setAuthTag(tagBytes);
     return Buffer.concat([decipher.update(Buffer.from(ciphertext, 'base64url')), decipher.final()]).toString(
       'utf8',
     );

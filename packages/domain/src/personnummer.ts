@@ -56,21 +56,23 @@ export function parsePersonNumber(input: string, today: Date = new Date()): Pars
   ];
   if (century !== undefined && separator === '+') return { ok: false, error: 'format' };
 
-  const twoDigitYear = Number(yy);
-  let year: number;
-  if (century !== undefined) {
-    year = Number(century + yy);
-  } else {
-    const thisYear = today.getUTCFullYear();
-    year = thisYear - ((thisYear - twoDigitYear) % 100);
-    if (separator === '+') year -= 100;
-  }
-
   const rawDay = Number(dd);
   const kind: PersonNumberKind = rawDay > 60 ? 'samordningsnummer' : 'personnummer';
   const day = kind === 'samordningsnummer' ? rawDay - 60 : rawDay;
   const month = Number(mm);
-  if (!isRealDate(year, month, day)) return { ok: false, error: 'date' };
+  const bornAfterToday = (y: number) => Date.UTC(y, month - 1, day) > today.getTime();
+
+  let year: number;
+  if (century !== undefined) {
+    year = Number(century + yy);
+  } else {
+    // The ten-digit form names the latest birth date not after today; `+` a hundred years before it.
+    const thisYear = today.getUTCFullYear();
+    year = thisYear - ((thisYear - Number(yy)) % 100);
+    if (bornAfterToday(year)) year -= 100;
+    if (separator === '+') year -= 100;
+  }
+  if (!isRealDate(year, month, day) || bornAfterToday(year)) return { ok: false, error: 'date' };
   if (!luhnValid(`${yy}${mm}${dd}${serial}${check}`)) return { ok: false, error: 'checksum' };
 
   const ninthDigit = Number(serial[2]);

@@ -1,5 +1,6 @@
 export * from './database';
 export * from './env';
+export * from './leak-watch';
 export * from './logs';
 export * from './parties';
 export * from './persons';

@@ -1,9 +1,12 @@
+import { watchLogLines } from './leak-watch';
+
 /**
  * Collects the JSON lines a logger writes, for asserting on what was (and was not) logged. A plain
  * object with `write` keeps pino synchronous, so a line is readable as soon as the request returns.
  */
 export function captureLogs() {
   const lines: string[] = [];
+  watchLogLines(lines);
   const stream = {
     write(chunk: string) {
       lines.push(...chunk.split('\n').filter(Boolean));

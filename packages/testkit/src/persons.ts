@@ -3,6 +3,7 @@ import type { PersonVault } from '@samsyn/auth';
 import type { Db } from '@samsyn/db';
 import { type Consent, consents, ensurePerson } from '@samsyn/db';
 import { type Category, type ConsentPurpose, luhnValid, parsePersonNumber } from '@samsyn/domain';
+import { watchPersonnummer } from './leak-watch';
 
 let serial = Math.floor(Math.random() * 900);
 
@@ -28,7 +29,10 @@ export function testPersonnummer(
     for (let check = 0; check < 10; check++) {
       if (luhnValid(`${nine}${check}`)) {
         const written = `${String(year).slice(0, 2)}${yymmdd}-${nine.slice(6)}${check}`;
-        if (parsePersonNumber(written).ok) return written;
+        if (parsePersonNumber(written).ok) {
+          watchPersonnummer(written);
+          return written;
+        }
       }
     }
   }

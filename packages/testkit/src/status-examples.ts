@@ -8,7 +8,12 @@ export const exampleStatusData: { [C in Category]: Record<string, Record<string,
   },
   planning: {
     need_assessed: { needGroup: 'RH2', assessedOn: '2026-09-15' },
-    plan_active: { needGroup: 'AM3', activity: 'work_oriented_rehabilitation', since: '2026-10-01', followUpOn: '2027-01-15' },
+    plan_active: {
+      needGroup: 'AM3',
+      activity: 'work_oriented_rehabilitation',
+      since: '2026-10-01',
+      followUpOn: '2027-01-15',
+    },
     plan_ended: { endedOn: '2026-11-01', outcome: 'next_step' },
   },
   incapacity: {
