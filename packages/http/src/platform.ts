@@ -24,6 +24,23 @@ export function connectRedis(url: string, logger: Logger): Redis {
   return redis;
 }
 
+/**
+ * Waits for the first connection, at most `timeoutMs`: without it the first requests would fail
+ * only because the connection is still being made. A Redis that stays away is not fatal here.
+ */
+export function redisReady(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, timeoutMs);
+    function done() {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    }
+    redis.once('ready', done);
+  });
+}
+
 export async function pingRedis(redis: Redis, timeoutMs = 2000): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
@@ -53,6 +70,7 @@ export async function connectPlatform(
 ): Promise<Platform> {
   const database = createDatabase({ url: config.DATABASE_URL, maxConnections: config.DB_POOL_MAX });
   const redis = connectRedis(config.REDIS_URL, logger);
+  await redisReady(redis, 3000);
   const replay = new ReplayGuard(redis, config.REDIS_PREFIX);
   const revocations = new RevocationWatch(database.db, config.PARTY_REFRESH_MS);
   await revocations.start();

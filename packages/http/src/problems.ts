@@ -87,6 +87,11 @@ export function problemResponse(
   });
   return new Response(JSON.stringify(body), {
     status: body.status,
-    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...extra.headers },
+    headers: {
+      'content-type': 'application/problem+json',
+      'cache-control': 'no-store',
+      ...(c.get('requestId') ? { 'x-request-id': c.get('requestId') } : {}),
+      ...extra.headers,
+    },
   });
 }

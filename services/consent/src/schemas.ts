@@ -47,6 +47,7 @@ export const ConsentInputSchema = z
       .array(partyId)
       .min(2)
       .max(20)
+      .refine((ids) => new Set(ids).size >= 2, 'must name at least two different parties')
       .openapi({ description: 'The parties that may exchange; include your own.' }),
     categories: z.array(z.enum(categories)).min(1).max(categories.length),
     purposes: z.array(z.enum(consentPurposes)).min(1).max(consentPurposes.length),
@@ -67,6 +68,10 @@ export const ConsentInputSchema = z
   .refine((consent) => Date.parse(consent.validUntil) > Date.parse(consent.validFrom), {
     path: ['validUntil'],
     message: 'must be after validFrom',
+  })
+  .refine((consent) => Date.parse(consent.validUntil) > Date.now(), {
+    path: ['validUntil'],
+    message: 'must be in the future: a consent that has already ended lifts no secrecy',
   })
   .openapi('ConsentInput');
 

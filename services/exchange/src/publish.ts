@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AgencyCaller, PersonVault } from '@samsyn/auth';
-import { appendAudit, currentStatuses, ensurePerson, statusEvents, type Tx } from '@samsyn/db';
+import { appendAudit, currentStatuses, ensurePersons, statusEvents, type Tx } from '@samsyn/db';
 import { ownsCategory, parsePersonNumber, statusDataProblems } from '@samsyn/domain';
 import { type FieldError, ProblemError } from '@samsyn/http';
 import { sql } from 'drizzle-orm';
@@ -54,19 +54,21 @@ export function checkPublishable(
 
 /**
  * Appends the events, moves each party's current status forward where the event is at least as
- * recent, and audits each publication — all in the caller's transaction.
+ * recent, and audits each publication — in the caller's transaction, with one statement per table
+ * whatever the number of events.
  */
 export async function publishEvents(ctx: PublishContext, events: StatusEventInput[]) {
-  const published = [];
-  for (const event of events) {
+  const rows = events.map((event) => {
     const parsed = parsePersonNumber(event.personnummer);
     if (!parsed.ok) throw new ProblemError('invalid-personnummer');
-    const person = ctx.persons.record(parsed.value);
-    await ensurePerson(ctx.tx, person);
-    const id = randomUUID();
-    const [row] = await ctx.tx
-      .insert(statusEvents)
-      .values({
+    return { id: randomUUID(), event, person: ctx.persons.record(parsed.value) };
+  });
+  const uniquePersons = new Map(rows.map((row) => [row.person.personKey, row.person]));
+  await ensurePersons(ctx.tx, [...uniquePersons.values()]);
+  const inserted = await ctx.tx
+    .insert(statusEvents)
+    .values(
+      rows.map(({ id, event, person }) => ({
         id,
         personKey: person.personKey,
         partyId: ctx.caller.partyId,
@@ -75,50 +77,68 @@ export async function publishEvents(ctx: PublishContext, events: StatusEventInpu
         effectiveDate: event.effectiveDate,
         data: event.data,
         officerId: ctx.caller.officerId,
-      })
-      .returning({ publishedAt: statusEvents.publishedAt });
-    const publishedAt = row?.publishedAt ?? new Date();
-    const moved = await ctx.tx
-      .insert(currentStatuses)
-      .values({
-        personKey: person.personKey,
-        partyId: ctx.caller.partyId,
-        category: event.category,
-        eventId: id,
-        kind: event.kind,
-        effectiveDate: event.effectiveDate,
-        data: event.data,
-        publishedAt,
-      })
-      .onConflictDoUpdate({
-        target: [currentStatuses.personKey, currentStatuses.category, currentStatuses.partyId],
-        set: {
-          eventId: sql`excluded.event_id`,
-          kind: sql`excluded.kind`,
-          effectiveDate: sql`excluded.effective_date`,
-          data: sql`excluded.data`,
-          publishedAt: sql`excluded.published_at`,
-        },
-        setWhere: sql`${currentStatuses.effectiveDate} <= excluded.effective_date`,
-      })
-      .returning({ eventId: currentStatuses.eventId });
-    await appendAudit(ctx.tx, {
-      action: 'status.published',
+      })),
+    )
+    .returning({ id: statusEvents.id, publishedAt: statusEvents.publishedAt });
+  const publishedAt = new Map(inserted.map((row) => [row.id, row.publishedAt]));
+
+  // One candidate per (person, category): the latest effective date, the later event on a tie. A
+  // statement may not touch the same row twice, and only that candidate can become current anyway.
+  const candidates = new Map<string, (typeof rows)[number]>();
+  for (const row of rows) {
+    const key = `${row.person.personKey}\u0000${row.event.category}`;
+    const held = candidates.get(key);
+    if (!held || held.event.effectiveDate <= row.event.effectiveDate) candidates.set(key, row);
+  }
+  const moved = await ctx.tx
+    .insert(currentStatuses)
+    .values(
+      [...candidates.entries()]
+        // A fixed order keeps concurrent batches touching the same statuses from deadlocking.
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([, { id, event, person }]) => ({
+          personKey: person.personKey,
+          partyId: ctx.caller.partyId,
+          category: event.category,
+          eventId: id,
+          kind: event.kind,
+          effectiveDate: event.effectiveDate,
+          data: event.data,
+          publishedAt: publishedAt.get(id) ?? new Date(),
+        })),
+    )
+    .onConflictDoUpdate({
+      target: [currentStatuses.personKey, currentStatuses.category, currentStatuses.partyId],
+      set: {
+        eventId: sql`excluded.event_id`,
+        kind: sql`excluded.kind`,
+        effectiveDate: sql`excluded.effective_date`,
+        data: sql`excluded.data`,
+        publishedAt: sql`excluded.published_at`,
+      },
+      setWhere: sql`${currentStatuses.effectiveDate} <= excluded.effective_date`,
+    })
+    .returning({ eventId: currentStatuses.eventId });
+  const current = new Set(moved.map((row) => row.eventId));
+
+  await appendAudit(
+    ctx.tx,
+    rows.map(({ id, event, person }) => ({
+      action: 'status.published' as const,
       partyId: ctx.caller.partyId,
       officerId: ctx.caller.officerId,
       personKey: person.personKey,
       categories: [event.category],
       requestId: ctx.requestId,
       details: { eventId: id, kind: event.kind },
-    });
-    published.push({
-      id,
-      category: event.category,
-      kind: event.kind,
-      effectiveDate: event.effectiveDate,
-      publishedAt: publishedAt.toISOString(),
-      current: moved.length > 0,
-    });
-  }
-  return published;
+    })),
+  );
+  return rows.map(({ id, event }) => ({
+    id,
+    category: event.category,
+    kind: event.kind,
+    effectiveDate: event.effectiveDate,
+    publishedAt: (publishedAt.get(id) ?? new Date()).toISOString(),
+    current: current.has(id),
+  }));
 }

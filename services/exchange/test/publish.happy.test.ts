@@ -214,6 +214,28 @@ describe('the batch', () => {
     expect(await storedCounts(svc)).toEqual(before);
   });
 
+  it('makes the most recent of several events about one status current, keeping them all', async () => {
+    const region = await svc.party('region');
+    const personnummer = testPersonnummer();
+    const events = ['2026-10-05', '2026-10-20', '2026-10-10'].map((date) =>
+      exampleStatusEvent(personnummer, 'care', date),
+    );
+    const response = await svc.call(region, 'POST', '/v1/status-events/batch', { events }, idempotencyKey());
+    expect(response.status).toBe(201);
+    const { results } = (await response.json()) as { results: Array<{ current: boolean }> };
+    expect(results.map((r) => r.current)).toEqual([false, true, false]);
+    const [current] = await svc.database.db
+      .select()
+      .from(currentStatuses)
+      .where(eq(currentStatuses.personKey, keyOf(personnummer)));
+    expect(current?.effectiveDate).toBe('2026-10-20');
+    const history = await svc.database.db
+      .select()
+      .from(statusEvents)
+      .where(eq(statusEvents.personKey, keyOf(personnummer)));
+    expect(history).toHaveLength(3);
+  });
+
   it('accepts 500 events', async () => {
     const kommun = await svc.party('kommun');
     const events = Array.from({ length: 500 }, () => exampleStatusEvent(testPersonnummer(), 'incapacity'));

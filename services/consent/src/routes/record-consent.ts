@@ -15,7 +15,7 @@ import {
   secured,
   securedProblemResponses,
 } from '@samsyn/http';
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { signConsentReceipt } from '../receipt';
 import { ConsentInputSchema, RecordedConsentSchema } from '../schemas';
 import { consentView } from '../view';
@@ -59,14 +59,23 @@ export function registerRecordConsent(app: OpenAPIHono<AppEnv>, deps: ServiceDep
       });
     }
     const registered = new Set(
-      (await deps.db.select({ id: parties.id }).from(parties).where(inArray(parties.id, named))).map(
-        (p) => p.id,
-      ),
+      (
+        await deps.db
+          .select({ id: parties.id })
+          .from(parties)
+          .where(and(inArray(parties.id, named), eq(parties.active, true)))
+      ).map((p) => p.id),
     );
     const unknown: FieldError[] = input.parties.flatMap((id, index) =>
       registered.has(id)
         ? []
-        : [{ location: 'body', pointer: `/parties/${index}`, detail: `${id} is not registered` }],
+        : [
+            {
+              location: 'body',
+              pointer: `/parties/${index}`,
+              detail: `${id} is not a registered, active party`,
+            },
+          ],
     );
     if (unknown.length > 0) throw new ProblemError('unknown-party', undefined, { errors: unknown });
 
