@@ -3,3 +3,4 @@ export * from './consent';
 export * from './parties';
 export * from './personnummer';
 export * from './scopes';
+export * from './sip';

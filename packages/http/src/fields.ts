@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { type PersonNumberError, parsePersonNumber } from '@samsyn/domain';
+import { type PersonNumberError, parsePersonNumber, partyIdRegex, personNumberLike } from '@samsyn/domain';
 
 const personNumberErrors: Record<PersonNumberError, string> = {
   format: 'must be 10 or 12 digits, optionally with - or + before the last four',
@@ -68,3 +68,25 @@ export const idempotencyKeyHeaders = z.object({
       example: '5b0c3f3e-8d0b-4bb5-9f3f-1b6b3d8c1a7e',
     }),
 });
+
+/**
+ * Free text shown to other parties (a consent's wording, a SIP's needs and goals): it must never
+ * carry a personnummer, which may only travel in its own field.
+ */
+export function freeText(max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((text) => !new RegExp(personNumberLike.source).test(text), 'must not contain a personnummer');
+}
+
+export const partyIdField = z
+  .string()
+  .max(100)
+  .regex(partyIdRegex, 'must be a party id such as kommun:1281, region:12, fk, af')
+  .openapi({ example: 'region:12' });
+
+/** An instant in RFC 3339 with an offset; returned in UTC. */
+export const instantField = z.iso.datetime({ offset: true }).max(35);

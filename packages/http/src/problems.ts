@@ -22,6 +22,12 @@ export const problemCatalogue = {
   },
   'category-not-owned': { status: 403, title: 'Your party kind does not publish this category' },
   'consent-revoked': { status: 409, title: 'The consent has already been revoked' },
+  'consent-required': {
+    status: 403,
+    title: 'No valid consent covers this: it must name every party, the purpose and the period',
+  },
+  'illegal-transition': { status: 409, title: 'The SIP cannot move from its current phase to that one' },
+  'not-redrivable': { status: 409, title: 'Only a dead delivery can be re-driven' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   'service-unavailable': { status: 503, title: 'A dependency is unavailable; try again shortly' },
   'internal-error': { status: 500, title: 'Something went wrong on our side' },

@@ -9,3 +9,4 @@ export * from './service-harness';
 export * from './service-suite';
 export * from './status-examples';
 export * from './vault';
+export * from './webhook-receiver';

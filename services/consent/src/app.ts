@@ -1,4 +1,5 @@
 import { createRouter, type ServiceDeps } from '@samsyn/http';
+import { registerAcknowledgeWithdrawal } from './routes/acknowledge-withdrawal';
 import { registerGetConsent } from './routes/get-consent';
 import { registerQueryConsents } from './routes/query-consents';
 import { registerRecordConsent } from './routes/record-consent';
@@ -15,5 +16,6 @@ export function createApp(deps: ServiceDeps) {
   registerGetConsent(app, deps);
   registerQueryConsents(app, deps);
   registerRevokeConsent(app, deps);
+  registerAcknowledgeWithdrawal(app, deps);
   return app;
 }

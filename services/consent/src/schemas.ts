@@ -3,27 +3,12 @@ import {
   consentForms,
   consentPurposes,
   legalBasisCodes,
-  partyIdRegex,
-  personNumberLike,
   representativeKinds,
 } from '@samsyn/domain';
-import { personnummerField, z } from '@samsyn/http';
+import { freeText, instantField, partyIdField, personnummerField, z } from '@samsyn/http';
 
-/** Free text that must never carry a personnummer: it is shown to every party named in the consent. */
-function freeText(max: number) {
-  return z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine((text) => !new RegExp(personNumberLike.source).test(text), 'must not contain a personnummer');
-}
-
-const instant = z.iso.datetime({ offset: true }).max(35);
-const partyId = z
-  .string()
-  .max(100)
-  .regex(partyIdRegex, 'must be a party id such as kommun:1281, region:12, fk, af');
+const instant = instantField;
+const partyId = partyIdField;
 
 export const GivenBySchema = z
   .discriminatedUnion('kind', [
@@ -104,6 +89,19 @@ export const ConsentSchema = z
         reason: z.string().max(1000),
       })
       .nullable(),
+    withdrawalNotices: z
+      .array(
+        z.object({
+          party: z.string().max(100),
+          notifiedAt: z.iso.datetime().max(30),
+          acknowledgedAt: z.iso.datetime().max(30).nullable(),
+        }),
+      )
+      .max(100)
+      .openapi({
+        description:
+          'After a withdrawal: every party that received data under the consent, told by webhook, and whether it has acknowledged',
+      }),
   })
   .openapi('Consent');
 

@@ -1,4 +1,4 @@
-import type { Consent } from '@samsyn/db';
+import type { Consent, WithdrawalNotice } from '@samsyn/db';
 import { consentState, type LegalBasis } from '@samsyn/domain';
 import type { z } from '@samsyn/http';
 import type { ConsentSchema } from './schemas';
@@ -6,7 +6,7 @@ import type { ConsentSchema } from './schemas';
 export type ConsentView = z.infer<typeof ConsentSchema>;
 
 /** How a stored consent is shown to a party named in it: never the person's or representative's number. */
-export function consentView(row: Consent, at = new Date()): ConsentView {
+export function consentView(row: Consent, notices: WithdrawalNotice[] = [], at = new Date()): ConsentView {
   return {
     id: row.id,
     state: consentState(row, at),
@@ -30,5 +30,13 @@ export function consentView(row: Consent, at = new Date()): ConsentView {
           reason: row.revocationReason ?? '',
         }
       : null,
+    withdrawalNotices: notices
+      .filter((notice) => notice.consentId === row.id)
+      .map((notice) => ({
+        party: notice.partyId,
+        notifiedAt: notice.notifiedAt.toISOString(),
+        acknowledgedAt: notice.acknowledgedAt?.toISOString() ?? null,
+      }))
+      .sort((a, b) => (a.party < b.party ? -1 : 1)),
   };
 }

@@ -135,6 +135,7 @@ describe('POST /v1/consents', () => {
       recordedBy: { party: kommun.id, officer: 'officer-1' },
       recordedAt: expect.any(String),
       revocation: null,
+      withdrawalNotices: [],
     });
     const recordedAt = Date.parse(consent.recordedAt);
     expect(recordedAt).toBeGreaterThanOrEqual(before - 2000);

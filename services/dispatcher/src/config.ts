@@ -1,13 +1,34 @@
 import { serviceConfigFields } from '@samsyn/http';
 import { z } from 'zod';
 
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+const ms = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
 export const dispatcherConfigSchema = z.object({
   DATABASE_URL: serviceConfigFields.DATABASE_URL,
   REDIS_URL: serviceConfigFields.REDIS_URL,
+  REDIS_PREFIX: serviceConfigFields.REDIS_PREFIX,
   LOG_LEVEL: serviceConfigFields.LOG_LEVEL,
   HOST: serviceConfigFields.HOST,
   /** Port of the health/readiness/metrics endpoint; 0 picks a free one. */
   DISPATCHER_PORT: serviceConfigFields.PORT.default(8090),
   /** How often committed access-log entries get their gap-free sequence number. */
-  AUDIT_SEQUENCE_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  AUDIT_SEQUENCE_INTERVAL_MS: ms(50, 60_000).default(1000),
+  /** How often new outbox rows are moved into the queue. */
+  RELAY_INTERVAL_MS: ms(20, 60_000).default(250),
+  /** A queued row untouched this long is offered to the queue again (its job may be lost with Redis). */
+  REQUEUE_AFTER_MS: ms(500, 3_600_000).default(300_000),
+  /** Attempts per webhook, first included; with the backoff below, 60 spans more than 24 hours. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(60),
+  WEBHOOK_BACKOFF_BASE_MS: ms(10, 3_600_000).default(10_000),
+  WEBHOOK_BACKOFF_MAX_MS: ms(10, 86_400_000).default(3_600_000),
+  WEBHOOK_TIMEOUT_MS: ms(100, 120_000).default(10_000),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+  /** A delivery held longer than this by a dispatcher that died is taken over by another. */
+  WEBHOOK_LOCK_DURATION_MS: ms(1000, 600_000).default(30_000),
+  /** Development and tests only: let webhooks go to http:// and to private or loopback addresses. */
+  WEBHOOK_ALLOW_HTTP: flag.default(false),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag.default(false),
 });
+
+export type DispatcherConfig = z.infer<typeof dispatcherConfigSchema>;

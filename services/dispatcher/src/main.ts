@@ -1,25 +1,46 @@
 import { createDatabase, pingDatabase } from '@samsyn/db';
 import { configOrExit, createHost, createLogger, pingRedis, serveUntilSignal } from '@samsyn/http';
-import { createWorkerConnection, evictionPolicy } from '@samsyn/queue';
+import { evictionPolicy } from '@samsyn/queue';
+import { Redis } from 'ioredis';
 import { createApp, serviceDescription, serviceName } from './app';
-import { startAuditSequencer } from './audit-sequencer';
 import { dispatcherConfigSchema } from './config';
+import { startDispatcher } from './dispatcher';
 
 const config = configOrExit('dispatcher', dispatcherConfigSchema, process.env);
 const logger = createLogger({ name: 'dispatcher', level: config.LOG_LEVEL });
 const database = createDatabase({ url: config.DATABASE_URL, maxConnections: 4 });
-const redis = createWorkerConnection(config.REDIS_URL);
-redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
+const probe = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+probe.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
 
-const policy = await evictionPolicy(redis).catch(() => 'unknown');
-if (policy !== 'noeviction') {
-  logger.warn({ policy }, 'Redis maxmemory-policy should be noeviction, or queued jobs can be evicted');
+// BullMQ loses jobs if Redis evicts keys under memory pressure: refuse to run on such a Redis.
+const policy = await evictionPolicy(probe).catch(() => 'unknown');
+if (policy !== 'noeviction' && policy !== 'unknown') {
+  process.stderr.write(
+    `dispatcher: Redis runs with maxmemory-policy ${policy}; BullMQ needs noeviction ` +
+      '(redis-cli config set maxmemory-policy noeviction, and set it in redis.conf)\n',
+  );
+  process.exit(1);
 }
 
-const sequencer = startAuditSequencer({
+const dispatcher = startDispatcher({
   db: database.db,
   logger,
-  intervalMs: config.AUDIT_SEQUENCE_INTERVAL_MS,
+  redisUrl: config.REDIS_URL,
+  redisPrefix: config.REDIS_PREFIX,
+  policy: {
+    allowHttp: config.WEBHOOK_ALLOW_HTTP,
+    allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    maxResponseBytes: 64 * 1024,
+  },
+  maxAttempts: config.WEBHOOK_MAX_ATTEMPTS,
+  backoffBaseMs: config.WEBHOOK_BACKOFF_BASE_MS,
+  backoffMaxMs: config.WEBHOOK_BACKOFF_MAX_MS,
+  concurrency: config.WEBHOOK_CONCURRENCY,
+  lockDurationMs: config.WEBHOOK_LOCK_DURATION_MS,
+  relayIntervalMs: config.RELAY_INTERVAL_MS,
+  requeueAfterMs: config.REQUEUE_AFTER_MS,
+  auditSequenceIntervalMs: config.AUDIT_SEQUENCE_INTERVAL_MS,
 });
 
 const app = createHost(
@@ -29,7 +50,7 @@ const app = createHost(
     description: serviceDescription,
     logger,
     bodyLimitBytes: 64 * 1024,
-    readiness: { postgres: () => pingDatabase(database.sql), redis: () => pingRedis(redis) },
+    readiness: { postgres: () => pingDatabase(database.sql), redis: () => pingRedis(probe) },
   },
   (host) => host.route('/', createApp({ db: database.db, logger })),
 );
@@ -39,8 +60,8 @@ await serveUntilSignal(app, {
   host: config.HOST,
   logger,
   onClose: async () => {
-    await sequencer.stop();
-    await redis.quit().catch(() => redis.disconnect());
+    await dispatcher.stop();
+    probe.disconnect();
     await database.close();
   },
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { generateSigningJwk, loadSigningKey, type SigningKey } from '@samsyn/auth';
+import { generateSigningJwk, loadSigningKey, type PersonVault, type SigningKey } from '@samsyn/auth';
 import { signAssertion } from '@samsyn/client';
 import { connectPlatform, createLogger, parseConfig, serviceConfigSchema } from '@samsyn/http';
 import {
@@ -19,6 +19,7 @@ export interface TestGateway {
   tokenEndpoint: string;
   database: TestDatabase;
   signingKey: SigningKey;
+  persons: PersonVault;
   logs: ReturnType<typeof captureLogs>;
   /** POSTs a form to the token endpoint. */
   requestToken: (form: Record<string, string>, headers?: Record<string, string>) => Promise<Response>;
@@ -70,6 +71,7 @@ export async function startTestGateway(): Promise<TestGateway> {
     });
   return {
     url: server.url,
+    persons: testPersonVault(),
     tokenEndpoint,
     database,
     signingKey,

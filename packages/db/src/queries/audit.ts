@@ -10,7 +10,27 @@ export const auditActions = [
   'consent.recorded',
   'consent.read',
   'consent.revoked',
+  'withdrawal.acknowledged',
+  'sip.opened',
+  'sip.read',
+  'sip.updated',
+  'sip.transitioned',
+  'meeting.called',
+  'meeting.rescheduled',
+  'meeting.cancelled',
+  'invitation.read',
+  'invitation.answered',
+  'delivery.redriven',
 ] as const;
+
+/** The actions that read personal data: a party that did one under a consent has received data under it. */
+export const readActions: readonly AuditAction[] = [
+  'status.read',
+  'status.timeline.read',
+  'consent.read',
+  'sip.read',
+  'invitation.read',
+];
 export type AuditAction = (typeof auditActions)[number];
 
 export type AuditEntry = Omit<NewAuditRecord, 'id' | 'seq' | 'txid' | 'at' | 'action'> & {

@@ -1,4 +1,5 @@
 export * from './audit';
 export * from './consents';
 export * from './idempotency';
+export * from './outbox';
 export * from './persons';

@@ -11,6 +11,7 @@ import {
   securedProblemResponses,
 } from '@samsyn/http';
 import { consentVisibleTo } from '../access';
+import { noticesOf } from '../notices';
 import { ConsentSchema, consentIdParam } from '../schemas';
 import { consentView } from '../view';
 
@@ -45,8 +46,8 @@ export function registerGetConsent(app: OpenAPIHono<AppEnv>, deps: ServiceDeps) 
         consentIds: [consent.id],
         requestId: c.get('requestId'),
       });
-      return consent;
+      return { consent, notices: await noticesOf(tx, [consent.id]) };
     });
-    return c.json(consentView(row), 200);
+    return c.json(consentView(row.consent, row.notices), 200);
   });
 }

@@ -13,6 +13,7 @@ import {
   securedProblemResponses,
 } from '@samsyn/http';
 import { and, arrayContains, desc, eq } from 'drizzle-orm';
+import { noticesOf } from '../notices';
 import { ConsentListSchema, ConsentQuerySchema } from '../schemas';
 import { consentView } from '../view';
 
@@ -61,9 +62,15 @@ export function registerQueryConsents(app: OpenAPIHono<AppEnv>, deps: ServiceDep
           requestId: c.get('requestId'),
         });
       }
-      return found;
+      return {
+        found,
+        notices: await noticesOf(
+          tx,
+          found.map((row) => row.id),
+        ),
+      };
     });
     const at = new Date();
-    return c.json({ consents: rows.map((row) => consentView(row, at)) }, 200);
+    return c.json({ consents: rows.found.map((row) => consentView(row, rows.notices, at)) }, 200);
   });
 }

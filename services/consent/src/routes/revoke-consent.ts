@@ -1,4 +1,4 @@
-import { appendAudit, consents } from '@samsyn/db';
+import { appendAudit, applyConsentWithdrawal, consents } from '@samsyn/db';
 import {
   type AppEnv,
   agencyCaller,
@@ -14,6 +14,7 @@ import {
 } from '@samsyn/http';
 import { eq, sql } from 'drizzle-orm';
 import { consentVisibleTo } from '../access';
+import { noticesOf } from '../notices';
 import { signConsentReceipt } from '../receipt';
 import { consentIdParam, RecordedConsentSchema, RevocationInputSchema } from '../schemas';
 import { consentView } from '../view';
@@ -26,8 +27,11 @@ export const revokeConsentRoute = createRoute({
   summary: 'Record that the person has withdrawn a consent',
   description:
     'Any party the consent names may record a withdrawal, with the reason. It takes effect at once: ' +
-    'the next query relying on the consent is withheld. Returns the consent and a signed receipt ' +
-    'of the withdrawal. A consent is revoked once (409 `consent-revoked` after that).',
+    'the next query relying on the consent is withheld. In the same transaction every SIP resting on ' +
+    'the consent is closed ("consent withdrawn") with its pending invitations and reminders, and every ' +
+    'party that received data under it is sent a `consent.withdrawn` webhook to acknowledge. Returns ' +
+    'the consent and a signed receipt of the withdrawal. A consent is revoked once (409 ' +
+    '`consent-revoked` after that).',
   ...secured('consent:write'),
   request: {
     params: consentIdParam,
@@ -62,6 +66,7 @@ export function registerRevokeConsent(app: OpenAPIHono<AppEnv>, deps: ServiceDep
         .where(eq(consents.id, id))
         .returning();
       if (!revoked) throw new Error('consent revocation returned no row');
+      const effects = await applyConsentWithdrawal(tx, revoked.id);
       await appendAudit(tx, {
         action: 'consent.revoked',
         partyId: caller.partyId,
@@ -70,11 +75,12 @@ export function registerRevokeConsent(app: OpenAPIHono<AppEnv>, deps: ServiceDep
         consentIds: [revoked.id],
         categories: revoked.categories,
         requestId: c.get('requestId'),
+        details: { closedSips: effects.closedSipIds, notified: effects.notifiedParties },
       });
-      return revoked;
+      return { revoked, notices: await noticesOf(tx, [revoked.id]) };
     });
-    const consent = consentView(row);
-    const receipt = await signConsentReceipt(deps.receipts, row.personKey, consent);
+    const consent = consentView(row.revoked, row.notices);
+    const receipt = await signConsentReceipt(deps.receipts, row.revoked.personKey, consent);
     return c.json({ consent, receipt }, 200);
   });
 }

@@ -1,0 +1,72 @@
+import type { Db } from '@samsyn/db';
+import type { Logger } from '@samsyn/http';
+import { bullPrefix, type JobPayload, queueNames, type WebhookPolicy } from '@samsyn/queue';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { startAuditSequencer } from './audit-sequencer';
+import { startRelay } from './relay';
+import { startWebhookWorker, webhookJobOptions } from './webhook-worker';
+
+export interface DispatcherSettings {
+  db: Db;
+  logger: Logger;
+  redisUrl: string;
+  redisPrefix: string;
+  policy: WebhookPolicy;
+  maxAttempts: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  concurrency: number;
+  lockDurationMs: number;
+  relayIntervalMs: number;
+  requeueAfterMs: number;
+  auditSequenceIntervalMs: number;
+}
+
+/**
+ * Everything the dispatcher runs: the outbox relay, the webhook workers and the access-log
+ * sequencer. `stop` closes them in the order that loses nothing: stop taking work, let running
+ * deliveries finish, then drop the connections.
+ */
+export function startDispatcher(settings: DispatcherSettings) {
+  const prefix = bullPrefix(settings.redisPrefix);
+  // The relay fails fast when Redis is away (rows wait in the outbox); workers wait for it.
+  const queueConnection = new Redis(settings.redisUrl, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  });
+  queueConnection.on('error', () => {});
+  const queue = new Queue<JobPayload<typeof queueNames.webhookDelivery>>(queueNames.webhookDelivery, {
+    connection: queueConnection,
+    prefix,
+    defaultJobOptions: webhookJobOptions(settings.maxAttempts),
+  });
+  queue.on('error', () => {});
+  const workerConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
+  workerConnection.on('error', () => {});
+  const worker = startWebhookWorker({ ...settings, connection: workerConnection, prefix });
+  const relay = startRelay({
+    db: settings.db,
+    queue,
+    logger: settings.logger,
+    intervalMs: settings.relayIntervalMs,
+    requeueAfterMs: settings.requeueAfterMs,
+  });
+  const sequencer = startAuditSequencer({
+    db: settings.db,
+    logger: settings.logger,
+    intervalMs: settings.auditSequenceIntervalMs,
+  });
+  return {
+    queue,
+    worker,
+    stop: async () => {
+      await relay.stop();
+      await sequencer.stop();
+      await worker.close();
+      await queue.close();
+      workerConnection.disconnect();
+      queueConnection.disconnect();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import { parties } from '@samsyn/db';
+import { createLogger } from '@samsyn/http';
+import { generateWebhookSecret } from '@samsyn/queue';
+import {
+  captureLogs,
+  startWebhookReceiver,
+  type TestParty,
+  testEnv,
+  type WebhookReceiver,
+} from '@samsyn/testkit';
+import { eq } from 'drizzle-orm';
+import { type DispatcherSettings, startDispatcher } from '../../services/dispatcher/src/dispatcher';
+import { startTestGateway, type TestGateway } from '../../services/gateway/test/harness';
+
+export const allScopes = 'whoami sip:read sip:write consent:read consent:write status:read status:write';
+
+/** Fast retry settings: the retry logic is the same at any speed. */
+export function dispatcherSettings(
+  gateway: TestGateway,
+  overrides: Partial<DispatcherSettings> = {},
+): DispatcherSettings {
+  const logs = captureLogs();
+  return {
+    db: gateway.database.db,
+    logger: createLogger({ name: 'dispatcher-test', level: 'info', destination: logs.stream }),
+    redisUrl: testEnv.redisUrl,
+    redisPrefix: `samsyn-test:${randomUUID()}:`,
+    policy: { allowHttp: true, allowPrivateNetworks: true, timeoutMs: 2000, maxResponseBytes: 64 * 1024 },
+    maxAttempts: 5,
+    backoffBaseMs: 50,
+    backoffMaxMs: 200,
+    concurrency: 10,
+    lockDurationMs: 5000,
+    relayIntervalMs: 50,
+    requeueAfterMs: 2000,
+    auditSequenceIntervalMs: 200,
+    ...overrides,
+  };
+}
+
+/** Registers a webhook receiver for the party, as an operator would. */
+export async function withReceiver(gateway: TestGateway, party: TestParty): Promise<WebhookReceiver> {
+  const secret = generateWebhookSecret();
+  const receiver = await startWebhookReceiver(secret);
+  await gateway.database.db
+    .update(parties)
+    .set({ webhookUrl: receiver.url, webhookSecret: secret })
+    .where(eq(parties.id, party.id));
+  return receiver;
+}
+
+export async function callApi(
+  gateway: TestGateway,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${gateway.url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+export { startDispatcher, startTestGateway, type TestGateway };
