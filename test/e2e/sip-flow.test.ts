@@ -107,7 +107,10 @@ describe('a SIP meeting called for four parties', () => {
       const invitationId = String(message?.data.invitationId);
       const invitation = await callApi(gateway, tokens[kind] ?? '', 'GET', `/v1/invitations/${invitationId}`);
       expect(invitation.status).toBe(200);
-      expect(invitation.body).toMatchObject({ party: parties[kind].id, person: { personnummer: personnummer.replace('-', '') } });
+      expect(invitation.body).toMatchObject({
+        party: parties[kind].id,
+        person: { personnummer: personnummer.replace('-', '') },
+      });
       // Someone else's invitation does not exist for you.
       const other = kind === 'kommun' ? 'region' : 'kommun';
       expect(
