@@ -4,6 +4,7 @@ export * from './leak-watch';
 export * from './logs';
 export * from './parties';
 export * from './persons';
+export * from './processes';
 export * from './server';
 export * from './service-harness';
 export * from './service-suite';
