@@ -49,6 +49,7 @@ export async function buildOpenApiDocuments(): Promise<Record<string, unknown>> 
     persons,
     accessTokenTtlSeconds: 300,
     bodyLimitBytes: 1024 * 1024,
+    webhookPolicy: { allowHttp: false, allowPrivateNetworks: false },
   });
   const documents: Record<string, unknown> = {
     gateway: openApiDocument(gateway, {

@@ -139,6 +139,9 @@ try {
     GATEWAY_JWKS_FILE: gatewayJwksFile,
     PERSON_KEY_SECRET: process.env.PERSON_KEY_SECRET ?? personKeySecret,
     PERSON_ENCRYPTION_KEY: process.env.PERSON_ENCRYPTION_KEY ?? personEncryptionKey,
+    // Development: webhook receivers run on this machine, over plain HTTP.
+    WEBHOOK_ALLOW_HTTP: process.env.WEBHOOK_ALLOW_HTTP ?? 'true',
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ?? 'true',
   };
   startService('gateway', 'services/gateway/src/main.ts', env);
   startService('dispatcher', 'services/dispatcher/src/main.ts', env);

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { parties } from '@samsyn/db';
 import { createLogger } from '@samsyn/http';
-import { generateWebhookSecret } from '@samsyn/queue';
 import {
   captureLogs,
   startWebhookReceiver,
@@ -9,7 +7,6 @@ import {
   testEnv,
   type WebhookReceiver,
 } from '@samsyn/testkit';
-import { eq } from 'drizzle-orm';
 import { type DispatcherSettings, startDispatcher } from '../../services/dispatcher/src/dispatcher';
 import { startTestGateway, type TestGateway } from '../../services/gateway/test/harness';
 
@@ -39,14 +36,16 @@ export function dispatcherSettings(
   };
 }
 
-/** Registers a webhook receiver for the party, as an operator would. */
+/** Starts a receiver for the party and registers it through the API, as an agency would. */
 export async function withReceiver(gateway: TestGateway, party: TestParty): Promise<WebhookReceiver> {
-  const secret = generateWebhookSecret();
-  const receiver = await startWebhookReceiver(secret);
-  await gateway.database.db
-    .update(parties)
-    .set({ webhookUrl: receiver.url, webhookSecret: secret })
-    .where(eq(parties.id, party.id));
+  const token = await gateway.tokenFor(party, 'webhook:write');
+  let secret = '';
+  const receiver = await startWebhookReceiver(() => secret);
+  const registered = await callApi(gateway, token, 'POST', '/v1/webhook-registrations', {
+    url: receiver.url,
+  });
+  if (registered.status !== 201) throw new Error(`webhook registration refused: ${registered.status}`);
+  secret = String(registered.body.secret);
   return receiver;
 }
 

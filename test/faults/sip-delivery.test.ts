@@ -230,3 +230,40 @@ describe('a dispatcher killed in the middle of a delivery', () => {
     expect(new Set(copies.map((m) => m.id)).size).toBe(1);
   });
 });
+
+describe('a Redis that may evict keys', () => {
+  it('is refused at start: BullMQ would lose jobs', async () => {
+    const redis = await startOwnRedis();
+    stops.push(redis.stop);
+    const probe = spawn('redis-cli', [
+      '-p',
+      String(redis.port),
+      'config',
+      'set',
+      'maxmemory-policy',
+      'allkeys-lru',
+    ]);
+    await new Promise((resolve) => probe.once('exit', resolve));
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'services/dispatcher/src/main.ts')],
+      {
+        cwd: root,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: {
+          ...process.env,
+          DATABASE_URL: gateway.database.url,
+          REDIS_URL: redis.url,
+          DISPATCHER_PORT: '0',
+        },
+      },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => {
+      stderr += String(chunk);
+    });
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('noeviction');
+  });
+});

@@ -15,6 +15,7 @@ export const scopes = [
   'metrics:read',
   'self:read',
   'self:write',
+  'webhook:write',
 ] as const;
 export type Scope = (typeof scopes)[number];
 
@@ -30,6 +31,7 @@ const agencyScopes: readonly Scope[] = [
   'consent:write',
   'sip:read',
   'sip:write',
+  'webhook:write',
 ];
 
 /** A förbund reads aggregated follow-up only, never individuals (DOMAIN.md). */

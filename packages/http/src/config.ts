@@ -53,6 +53,14 @@ export const serviceConfigFields = {
   GATEWAY_SIGNING_KEY_FILE: z.string().min(1).default('.data/keys/gateway.private.jwk.json'),
 };
 
+const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/** Where webhooks may go; both are for development and tests only (local receivers). */
+export const webhookPolicyFields = {
+  WEBHOOK_ALLOW_HTTP: flag.default(false),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag.default(false),
+};
+
 export const serviceConfigSchema = z.object(serviceConfigFields);
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
 

@@ -15,7 +15,8 @@ export interface ReceivedWebhook {
  * A party's webhook endpoint for tests: a real HTTP server that verifies each message with its secret,
  * records it, and answers with whatever `respond` says (200 unless told otherwise).
  */
-export async function startWebhookReceiver(secret: string) {
+export async function startWebhookReceiver(secret: string | (() => string)) {
+  const secretNow = typeof secret === 'string' ? () => secret : secret;
   const received: ReceivedWebhook[] = [];
   let respond: (message: ReceivedWebhook) => number | Promise<number> = () => 200;
   const server = createServer((request, response) => {
@@ -28,7 +29,7 @@ export async function startWebhookReceiver(secret: string) {
         if (typeof value === 'string') headers[name] = value;
       let message: ReceivedWebhook;
       try {
-        const parsed = verifyWebhook(secret, body, headers);
+        const parsed = verifyWebhook(secretNow(), body, headers);
         message = {
           id: headers['webhook-id'] ?? '',
           type: parsed.type,

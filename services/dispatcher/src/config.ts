@@ -1,7 +1,6 @@
-import { serviceConfigFields } from '@samsyn/http';
+import { serviceConfigFields, webhookPolicyFields } from '@samsyn/http';
 import { z } from 'zod';
 
-const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
 const ms = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
 export const dispatcherConfigSchema = z.object({
@@ -26,9 +25,7 @@ export const dispatcherConfigSchema = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
   /** A delivery held longer than this by a dispatcher that died is taken over by another. */
   WEBHOOK_LOCK_DURATION_MS: ms(1000, 600_000).default(30_000),
-  /** Development and tests only: let webhooks go to http:// and to private or loopback addresses. */
-  WEBHOOK_ALLOW_HTTP: flag.default(false),
-  WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag.default(false),
+  ...webhookPolicyFields,
 });
 
 export type DispatcherConfig = z.infer<typeof dispatcherConfigSchema>;

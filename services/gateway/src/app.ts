@@ -12,6 +12,7 @@ import {
 import * as metrics from '@samsyn/metrics';
 import * as sip from '@samsyn/sip';
 import { registerTokenRoute, tokenEndpointPath } from './routes/oauth2-token';
+import { registerWebhookRegistrationRoute } from './routes/webhook-registrations';
 import { registerWellKnownRoutes } from './routes/well-known';
 import { registerWhoamiRoute } from './routes/whoami';
 
@@ -27,6 +28,7 @@ export interface GatewayDeps {
   persons: PersonVault;
   accessTokenTtlSeconds: number;
   bodyLimitBytes: number;
+  webhookPolicy: { allowHttp: boolean; allowPrivateNetworks: boolean };
 }
 
 /**
@@ -71,6 +73,7 @@ export function createApp(deps: GatewayDeps) {
       });
       registerWellKnownRoutes(own, deps.signingKey, deps.publicUrl);
       registerWhoamiRoute(own, deps.db);
+      registerWebhookRegistrationRoute(own, { db: deps.db, policy: deps.webhookPolicy });
       host.route('/', own);
       for (const service of [exchange, consent, sip, metrics])
         host.route('/', service.createApp(serviceDeps));

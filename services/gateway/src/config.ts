@@ -1,8 +1,9 @@
-import { serviceConfigFields } from '@samsyn/http';
+import { serviceConfigFields, webhookPolicyFields } from '@samsyn/http';
 import { z } from 'zod';
 
 export const gatewayConfigSchema = z.object({
   ...serviceConfigFields,
+  ...webhookPolicyFields,
   PORT: serviceConfigFields.PORT.default(8080),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(30).max(600).default(300),
 });

@@ -26,5 +26,9 @@ const app = createApp({
   persons: personVaultFrom(config),
   accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  webhookPolicy: {
+    allowHttp: config.WEBHOOK_ALLOW_HTTP,
+    allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+  },
 });
 await serveUntilSignal(app, { port: config.PORT, host: config.HOST, logger, onClose: platform.close });

@@ -29,7 +29,9 @@ export interface TestGateway {
 }
 
 /** The real gateway app on a free port, against its own database and a Redis key prefix of its own. */
-export async function startTestGateway(): Promise<TestGateway> {
+export async function startTestGateway(
+  options: { webhookPolicy?: { allowHttp: boolean; allowPrivateNetworks: boolean } } = {},
+): Promise<TestGateway> {
   const database = await createTestDatabase();
   const logs = captureLogs();
   const logger = createLogger({ name: 'gateway-test', level: 'info', destination: logs.stream });
@@ -61,6 +63,7 @@ export async function startTestGateway(): Promise<TestGateway> {
     persons: testPersonVault(),
     accessTokenTtlSeconds: 300,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    webhookPolicy: options.webhookPolicy ?? { allowHttp: true, allowPrivateNetworks: true },
   });
   const tokenEndpoint = `${server.url}/oauth2/token`;
   const requestToken = (form: Record<string, string>, headers: Record<string, string> = {}) =>

@@ -30,8 +30,9 @@ export const callMeetingRoute = createRoute({
   description:
     'Writes the meeting, one invitation per participant (and one for the person), and one outbox ' +
     'message per invited party in the same transaction; the dispatcher delivers them as signed ' +
-    'webhooks, with reminders 24 hours before. Only parties the consent names can be invited, and ' +
-    'the meeting must end before the consent does. Moves the SIP to "invitation and preparation".',
+    'webhooks, with reminders 24 hours before. Only parties the consent names can be invited (403 ' +
+    '`consent-required` otherwise), only the SIP’s participants (422), and the meeting must end ' +
+    'before the consent does. Moves the SIP to "invitation and preparation".',
   ...secured('sip:write'),
   request: {
     params: idParam,
@@ -79,6 +80,24 @@ export function registerCallMeeting(app: OpenAPIHono<AppEnv>, deps: ServiceDeps)
             pointer: `/participants/${i}/party`,
             detail: `${input.participants[i]?.party} is not named in the consent`,
           })),
+        });
+      }
+      // An invited party reads its invitation as a participant of the SIP (access.ts): anyone else
+      // would be sent messages about an invitation it cannot open.
+      const outsiders = input.participants.flatMap((p, i) =>
+        sip.participants.includes(p.party)
+          ? []
+          : [
+              {
+                location: 'body',
+                pointer: `/participants/${i}/party`,
+                detail: `${p.party} does not take part in the SIP`,
+              },
+            ],
+      );
+      if (outsiders.length > 0) {
+        throw new ProblemError('validation-failed', 'only the SIP’s participants can be invited', {
+          errors: outsiders,
         });
       }
       const startsAt = new Date(input.startsAt);
