@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AgencyCaller, PersonVault } from '@samsyn/auth';
-import { appendAudit, currentStatuses, ensurePersons, statusEvents, type Tx } from '@samsyn/db';
+import { appendAudit, currentStatuses, type Db, ensurePersons, statusEvents, type Tx } from '@samsyn/db';
 import { ownsCategory, parsePersonNumber, statusDataProblems } from '@samsyn/domain';
-import { type FieldError, ProblemError } from '@samsyn/http';
+import { type FieldError, ProblemError, runIdempotent } from '@samsyn/http';
 import { sql } from 'drizzle-orm';
 import type { StatusEventInput } from './schemas';
 
@@ -141,4 +141,32 @@ export async function publishEvents(ctx: PublishContext, events: StatusEventInpu
     publishedAt: (publishedAt.get(id) ?? new Date()).toISOString(),
     current: current.has(id),
   }));
+}
+
+/**
+ * A publishing request end to end: ownership and cross-field checks, then the events and their
+ * stored result in one transaction under the caller's `Idempotency-Key`.
+ */
+export async function publishOnce(
+  deps: { db: Db; persons: PersonVault },
+  request: { caller: AgencyCaller; operation: string; key: string; requestId: string },
+  events: StatusEventInput[],
+  pointerPrefix: (index: number) => string,
+) {
+  checkPublishable(request.caller, events, pointerPrefix);
+  return runIdempotent(
+    {
+      db: deps.db,
+      caller: request.caller,
+      operation: request.operation,
+      key: request.key,
+      body: events,
+      status: 201,
+    },
+    (tx) =>
+      publishEvents(
+        { tx, caller: request.caller, persons: deps.persons, requestId: request.requestId },
+        events,
+      ),
+  );
 }

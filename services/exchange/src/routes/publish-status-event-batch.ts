@@ -7,12 +7,11 @@ import {
   jsonBodyProblemResponses,
   type OpenAPIHono,
   problemResponseSpec,
-  runIdempotent,
   type ServiceDeps,
   secured,
   securedProblemResponses,
 } from '@samsyn/http';
-import { checkPublishable, publishEvents } from '../publish';
+import { publishOnce } from '../publish';
 import { batchLimit, PublishedBatchSchema, StatusEventBatchSchema } from '../schemas';
 
 export const publishStatusEventBatchRoute = createRoute({
@@ -42,27 +41,15 @@ export const publishStatusEventBatchRoute = createRoute({
 
 export function registerPublishStatusEventBatch(app: OpenAPIHono<AppEnv>, deps: ServiceDeps) {
   app.openapi(publishStatusEventBatchRoute, async (c) => {
-    const caller = agencyCaller(c);
+    const request = {
+      caller: agencyCaller(c),
+      operation: 'publishStatusEventBatch',
+      key: c.req.valid('header')['idempotency-key'],
+      requestId: c.get('requestId'),
+    };
     const { events } = c.req.valid('json');
-    checkPublishable(caller, events, (index) => `/events/${index}`);
-    const { body, replayed } = await runIdempotent(
-      {
-        db: deps.db,
-        caller,
-        operation: 'publishStatusEventBatch',
-        key: c.req.valid('header')['idempotency-key'],
-        body: events,
-        status: 201,
-      },
-      async (tx) => {
-        const published = await publishEvents(
-          { tx, caller, persons: deps.persons, requestId: c.get('requestId') },
-          events,
-        );
-        return { results: published.map((result, index) => ({ index, ...result })) };
-      },
-    );
+    const { body, replayed } = await publishOnce(deps, request, events, (index) => `/events/${index}`);
     if (replayed) c.header('idempotent-replayed', 'true');
-    return c.json(body, 201);
+    return c.json({ results: body.map((result, index) => ({ index, ...result })) }, 201);
   });
 }

@@ -7,12 +7,11 @@ import {
   jsonBodyProblemResponses,
   type OpenAPIHono,
   problemResponseSpec,
-  runIdempotent,
   type ServiceDeps,
   secured,
   securedProblemResponses,
 } from '@samsyn/http';
-import { checkPublishable, publishEvents } from '../publish';
+import { publishOnce } from '../publish';
 import { PublishedEventSchema, StatusEventInputSchema } from '../schemas';
 
 export const publishStatusEventRoute = createRoute({
@@ -43,28 +42,16 @@ export const publishStatusEventRoute = createRoute({
 
 export function registerPublishStatusEvent(app: OpenAPIHono<AppEnv>, deps: ServiceDeps) {
   app.openapi(publishStatusEventRoute, async (c) => {
-    const caller = agencyCaller(c);
-    const event = c.req.valid('json');
-    checkPublishable(caller, [event], () => '');
-    const { body, replayed } = await runIdempotent(
-      {
-        db: deps.db,
-        caller,
-        operation: 'publishStatusEvent',
-        key: c.req.valid('header')['idempotency-key'],
-        body: event,
-        status: 201,
-      },
-      async (tx) => {
-        const [published] = await publishEvents(
-          { tx, caller, persons: deps.persons, requestId: c.get('requestId') },
-          [event],
-        );
-        if (!published) throw new Error('publishEvents returned nothing for one event');
-        return published;
-      },
-    );
+    const request = {
+      caller: agencyCaller(c),
+      operation: 'publishStatusEvent',
+      key: c.req.valid('header')['idempotency-key'],
+      requestId: c.get('requestId'),
+    };
+    const { body, replayed } = await publishOnce(deps, request, [c.req.valid('json')], () => '');
+    const [published] = body;
+    if (!published) throw new Error('publishing one event returned nothing');
     if (replayed) c.header('idempotent-replayed', 'true');
-    return c.json(body, 201);
+    return c.json(published, 201);
   });
 }
