@@ -34,15 +34,13 @@ afterAll(async () => {
 
 async function row(state: 'queued' | 'cancelled' | 'delivered' | 'dead', party = partyId) {
   const id = randomUUID();
-  await database.db
-    .insert(deliveries)
-    .values({
-      id,
-      partyId: party,
-      eventType: 'meeting.reminder',
-      payload: { meetingId: randomUUID() },
-      state,
-    });
+  await database.db.insert(deliveries).values({
+    id,
+    partyId: party,
+    eventType: 'meeting.reminder',
+    payload: { meetingId: randomUUID() },
+    state,
+  });
   return id;
 }
 
