@@ -1,5 +1,13 @@
 import type { AgencyCaller } from '@samsyn/auth';
-import { type Consent, consents, type DbOrTx, type Sip, sips } from '@samsyn/db';
+import {
+  type AuditAction,
+  appendAudit,
+  type Consent,
+  consents,
+  type DbOrTx,
+  type Sip,
+  sips,
+} from '@samsyn/db';
 import { consentState } from '@samsyn/domain';
 import { ProblemError } from '@samsyn/http';
 import { eq } from 'drizzle-orm';
@@ -31,4 +39,26 @@ export async function sipVisibleTo(
 
 export function refuse(pointer: string, detail: string): never {
   throw new ProblemError('validation-failed', detail, { errors: [{ location: 'body', pointer, detail }] });
+}
+
+/** An access-log entry for work on a SIP: it always relies on the SIP's consent, for the purpose `sip`. */
+export function auditSip(
+  tx: DbOrTx,
+  action: AuditAction,
+  actor: { caller: AgencyCaller; requestId: string },
+  sip: Pick<Sip, 'id' | 'personKey'>,
+  consent: Pick<Consent, 'id' | 'legalBasis'>,
+  details: Record<string, unknown> = {},
+) {
+  return appendAudit(tx, {
+    action,
+    partyId: actor.caller.partyId,
+    officerId: actor.caller.officerId,
+    personKey: sip.personKey,
+    purpose: 'sip',
+    legalBasis: consent.legalBasis,
+    consentIds: [consent.id],
+    requestId: actor.requestId,
+    details: { sipId: sip.id, ...details },
+  });
 }

@@ -17,6 +17,13 @@ export interface PlanInput {
  */
 export function checkPlan(plan: PlanInput, participants: readonly string[]) {
   const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  plan.actions?.forEach((action, i) => {
+    if (action.id === undefined) return;
+    if (seen.has(action.id))
+      errors.push({ location: 'body', pointer: `/actions/${i}/id`, detail: 'two actions with one id' });
+    seen.add(action.id);
+  });
   const notParticipant = (pointer: string, party: string) =>
     errors.push({ location: 'body', pointer, detail: `${party} does not take part in the SIP` });
   if (plan.principal !== undefined) {

@@ -877,3 +877,72 @@ describe('GET /v1/deliveries and POST /v1/deliveries/{id}/redrives', () => {
     await expectRefused({ method: 'POST', path: `/v1/deliveries/${unknownId()}/redrives` }, 404, 'not-found');
   });
 });
+
+describe('rules found by reading the service closely', () => {
+  it('a förbund cannot take part in a SIP, even when the consent names it', async () => {
+    const forbund = await svc.party('forbund');
+    const personnummer = testPersonnummer();
+    const consent = await createTestConsent(svc.database.db, svc.deps.persons, {
+      personnummer,
+      parties: [kommun.id, region.id, forbund.id],
+      categories: ['care'],
+      purposes: ['sip'],
+    });
+    const before = await storedState(svc);
+    const body = openSipBody(personnummer, consent.id, [kommun, region], {
+      participants: [kommun.id, region.id, forbund.id],
+    });
+    const problem = await expectProblem(
+      await svc.call(kommun, 'POST', '/v1/sips', body),
+      422,
+      'validation-failed',
+    );
+    expect(problem.errors?.map((e) => e.pointer)).toEqual(['/participants/2']);
+    expect(await storedState(svc)).toEqual(before);
+  });
+
+  it('two actions may not share an id', async () => {
+    const id = '5d2a6c71-1b1e-4c7a-9d0e-2f3b4c5d6e7f';
+    const action = {
+      id,
+      responsibleParty: kommun.id,
+      description: 'Ringa',
+      dueOn: dateInDays(5),
+      status: 'planned',
+    };
+    const before = await storedState(svc);
+    const response = await svc.call(kommun, 'PATCH', `/v1/sips/${sipId}`, {
+      actions: [action, { ...action }],
+    });
+    const problem = await expectProblem(response, 422, 'validation-failed');
+    expect(problem.errors?.map((e) => e.pointer)).toEqual(['/actions/1/id']);
+    expect(await storedState(svc)).toEqual(before);
+  });
+
+  it('a proposed new time must lie in the future', async () => {
+    const before = await storedState(svc);
+    const response = await svc.call(region, 'POST', `/v1/invitations/${invitationFor(region)}/response`, {
+      answer: 'proposes_new_time',
+      proposedStartsAt: instantInDays(-1),
+    });
+    const problem = await expectProblem(response, 422, 'validation-failed');
+    expect(problem.errors?.map((e) => e.pointer)).toEqual(['/proposedStartsAt']);
+    expect(await storedState(svc)).toEqual(before);
+  });
+
+  it('a dead invitation of a closed SIP is not re-driven; its closing notice is', async () => {
+    const rows = await svc.database.sql<{ id: string; event_type: string }[]>`
+      select id, event_type from deliveries where sip_id = ${closed.id} and party_id = ${region.id}
+      and event_type in ('invitation.created', 'sip.closed')`;
+    for (const row of rows) await svc.database.sql`update deliveries set state = 'dead' where id = ${row.id}`;
+    const invitation = rows.find((row) => row.event_type === 'invitation.created');
+    const closing = rows.find((row) => row.event_type === 'sip.closed');
+    if (!invitation || !closing) throw new Error('expected an invitation and a closing notice');
+    await expectProblem(
+      await svc.call(region, 'POST', `/v1/deliveries/${invitation.id}/redrives`),
+      409,
+      'not-redrivable',
+    );
+    expect((await svc.call(region, 'POST', `/v1/deliveries/${closing.id}/redrives`)).status).toBe(202);
+  });
+});

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendAudit, invitations, meetings, sips } from '@samsyn/db';
+import { invitations, meetings, sips } from '@samsyn/db';
 import { phaseAfterMeetingCalled, type SipPhase } from '@samsyn/domain';
 import {
   type AppEnv,
@@ -15,7 +15,7 @@ import {
   securedProblemResponses,
 } from '@samsyn/http';
 import { eq, sql } from 'drizzle-orm';
-import { refuse, sipVisibleTo } from '../access';
+import { auditSip, refuse, sipVisibleTo } from '../access';
 import { loadSipView } from '../load';
 import { enqueueMeetingMessages } from '../messages';
 import { CallMeetingSchema, idParam, SipSchema } from '../schemas';
@@ -148,16 +148,9 @@ export function registerCallMeeting(app: OpenAPIHono<AppEnv>, deps: ServiceDeps)
         .set({ phase, updatedAt: sql`now()` })
         .where(eq(sips.id, id))
         .returning();
-      await appendAudit(tx, {
-        action: 'meeting.called',
-        partyId: caller.partyId,
-        officerId: caller.officerId,
-        personKey: sip.personKey,
-        purpose: 'sip',
-        legalBasis: consent.legalBasis,
-        consentIds: [consent.id],
-        requestId: c.get('requestId'),
-        details: { sipId: id, meetingId: meeting.id, invited: [...byParty.keys()] },
+      await auditSip(tx, 'meeting.called', { caller, requestId: c.get('requestId') }, sip, consent, {
+        meetingId: meeting.id,
+        invited: [...byParty.keys()],
       });
       return loadSipView(tx, updated ?? sip);
     });

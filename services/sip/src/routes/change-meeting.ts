@@ -1,14 +1,5 @@
 import type { AgencyCaller } from '@samsyn/auth';
-import {
-  appendAudit,
-  type Consent,
-  cancelOpenDeliveries,
-  invitations,
-  type Meeting,
-  meetings,
-  type Sip,
-  type Tx,
-} from '@samsyn/db';
+import { cancelOpenDeliveries, invitations, meetings, type Tx } from '@samsyn/db';
 import {
   type AppEnv,
   agencyCaller,
@@ -23,7 +14,7 @@ import {
   securedProblemResponses,
 } from '@samsyn/http';
 import { and, eq, sql } from 'drizzle-orm';
-import { sipVisibleTo } from '../access';
+import { auditSip, sipVisibleTo } from '../access';
 import { loadSipView } from '../load';
 import { enqueueMeetingMessages } from '../messages';
 import { CancelMeetingSchema, meetingParams, RescheduleMeetingSchema, SipSchema } from '../schemas';
@@ -86,28 +77,6 @@ async function scheduledMeeting(tx: Tx, caller: AgencyCaller, sipId: string, mee
   return { sip, consent, meeting };
 }
 
-async function audit(
-  tx: Tx,
-  action: 'meeting.rescheduled' | 'meeting.cancelled',
-  caller: AgencyCaller,
-  sip: Sip,
-  consent: Consent,
-  meeting: Meeting,
-  requestId: string,
-) {
-  await appendAudit(tx, {
-    action,
-    partyId: caller.partyId,
-    officerId: caller.officerId,
-    personKey: sip.personKey,
-    purpose: 'sip',
-    legalBasis: consent.legalBasis,
-    consentIds: [consent.id],
-    requestId,
-    details: { sipId: sip.id, meetingId: meeting.id, version: meeting.version },
-  });
-}
-
 export function registerChangeMeeting(app: OpenAPIHono<AppEnv>, deps: ServiceDeps) {
   app.openapi(rescheduleMeetingRoute, async (c) => {
     const caller = agencyCaller(c);
@@ -155,7 +124,10 @@ export function registerChangeMeeting(app: OpenAPIHono<AppEnv>, deps: ServiceDep
         .where(and(eq(invitations.meetingId, meetingId), eq(invitations.status, 'active')))
         .returning();
       await enqueueMeetingMessages(tx, updated, invited, 'invitation.updated');
-      await audit(tx, 'meeting.rescheduled', caller, sip, consent, updated, c.get('requestId'));
+      await auditSip(tx, 'meeting.rescheduled', { caller, requestId: c.get('requestId') }, sip, consent, {
+        meetingId: updated.id,
+        version: updated.version,
+      });
       return loadSipView(tx, sip);
     });
     return c.json(view, 200);
@@ -178,7 +150,10 @@ export function registerChangeMeeting(app: OpenAPIHono<AppEnv>, deps: ServiceDep
         .where(and(eq(invitations.meetingId, meetingId), eq(invitations.status, 'active')))
         .returning();
       await enqueueMeetingMessages(tx, cancelled ?? meeting, invited, 'invitation.cancelled');
-      await audit(tx, 'meeting.cancelled', caller, sip, consent, meeting, c.get('requestId'));
+      await auditSip(tx, 'meeting.cancelled', { caller, requestId: c.get('requestId') }, sip, consent, {
+        meetingId: meeting.id,
+        version: meeting.version,
+      });
       return loadSipView(tx, sip);
     });
     return c.json(view, 200);

@@ -24,6 +24,8 @@ const stateFilter = z.object({
     .openapi({ description: 'Only deliveries in this state, e.g. `dead` for the dead letters' }),
 });
 
+const closingEvents = new Set(['sip.closed', 'consent.withdrawn']);
+
 export const listDeliveriesRoute = createRoute({
   method: 'get',
   path: '/v1/deliveries',
@@ -87,17 +89,21 @@ export function registerDeliveries(app: OpenAPIHono<AppEnv>, deps: ServiceDeps) 
     const { id } = c.req.valid('param');
     const row = await deps.db.transaction(async (tx) => {
       const [delivery] = await tx.select().from(deliveries).where(eq(deliveries.id, id)).for('update');
-      let allowed = delivery?.partyId === caller.partyId;
-      if (delivery && !allowed && delivery.sipId) {
-        const [sip] = await tx
-          .select({ participants: sips.participants, personKey: sips.personKey })
-          .from(sips)
-          .where(eq(sips.id, delivery.sipId));
-        allowed = sip?.participants.includes(caller.partyId) ?? false;
-      }
+      const [sip] = delivery?.sipId
+        ? await tx
+            .select({ participants: sips.participants, personKey: sips.personKey, closedAt: sips.closedAt })
+            .from(sips)
+            .where(eq(sips.id, delivery.sipId))
+        : [];
+      const allowed =
+        delivery?.partyId === caller.partyId || (sip?.participants.includes(caller.partyId) ?? false);
       if (!delivery || !allowed) throw new ProblemError('not-found', 'no such delivery');
       if (delivery.state !== 'dead')
         throw new ProblemError('not-redrivable', `the delivery is ${delivery.state}`);
+      // A closed SIP's invitations and reminders are moot; only its closing and withdrawal notices still matter.
+      if (sip?.closedAt && !closingEvents.has(delivery.eventType)) {
+        throw new ProblemError('not-redrivable', 'the SIP is closed; its meetings no longer take place');
+      }
       const [redriven] = await tx
         .update(deliveries)
         .set({
@@ -109,21 +115,15 @@ export function registerDeliveries(app: OpenAPIHono<AppEnv>, deps: ServiceDeps) 
         .where(eq(deliveries.id, id))
         .returning();
       if (!redriven) throw new Error('redrive returned no row');
-      if (delivery.sipId) {
-        const [sip] = await tx
-          .select({ personKey: sips.personKey })
-          .from(sips)
-          .where(eq(sips.id, delivery.sipId));
-        if (sip) {
-          await appendAudit(tx, {
-            action: 'delivery.redriven',
-            partyId: caller.partyId,
-            officerId: caller.officerId,
-            personKey: sip.personKey,
-            requestId: c.get('requestId'),
-            details: { deliveryId: id, generation: redriven.generation },
-          });
-        }
+      if (sip) {
+        await appendAudit(tx, {
+          action: 'delivery.redriven',
+          partyId: caller.partyId,
+          officerId: caller.officerId,
+          personKey: sip.personKey,
+          requestId: c.get('requestId'),
+          details: { deliveryId: id, generation: redriven.generation },
+        });
       }
       return redriven;
     });

@@ -1,4 +1,3 @@
-import { appendAudit } from '@samsyn/db';
 import {
   type AppEnv,
   agencyCaller,
@@ -10,7 +9,7 @@ import {
   secured,
   securedProblemResponses,
 } from '@samsyn/http';
-import { sipVisibleTo } from '../access';
+import { auditSip, sipVisibleTo } from '../access';
 import { loadSipView } from '../load';
 import { idParam, SipSchema } from '../schemas';
 
@@ -39,17 +38,7 @@ export function registerGetSip(app: OpenAPIHono<AppEnv>, deps: ServiceDeps) {
     const { id } = c.req.valid('param');
     const view = await deps.db.transaction(async (tx) => {
       const { sip, consent } = await sipVisibleTo(tx, caller, id);
-      await appendAudit(tx, {
-        action: 'sip.read',
-        partyId: caller.partyId,
-        officerId: caller.officerId,
-        personKey: sip.personKey,
-        purpose: 'sip',
-        legalBasis: consent.legalBasis,
-        consentIds: [consent.id],
-        requestId: c.get('requestId'),
-        details: { sipId: sip.id },
-      });
+      await auditSip(tx, 'sip.read', { caller, requestId: c.get('requestId') }, sip, consent);
       return loadSipView(tx, sip);
     });
     return c.json(view, 200);

@@ -1,5 +1,5 @@
 import type { AgencyCaller } from '@samsyn/auth';
-import { appendAudit, type DbOrTx, invitations, meetings, persons } from '@samsyn/db';
+import { type DbOrTx, invitations, meetings, persons } from '@samsyn/db';
 import {
   type AppEnv,
   agencyCaller,
@@ -14,7 +14,7 @@ import {
   securedProblemResponses,
 } from '@samsyn/http';
 import { asc, eq, sql } from 'drizzle-orm';
-import { sipVisibleTo } from '../access';
+import { auditSip, refuse, sipVisibleTo } from '../access';
 import { InvitationResponseSchema, InvitationSchema, idParam } from '../schemas';
 import { meetingFields } from '../views';
 
@@ -116,16 +116,8 @@ export function registerInvitations(app: OpenAPIHono<AppEnv>, deps: ServiceDeps)
     const { id } = c.req.valid('param');
     const view = await deps.db.transaction(async (tx) => {
       const { sip, consent } = await invitationFor(tx, caller, id);
-      await appendAudit(tx, {
-        action: 'invitation.read',
-        partyId: caller.partyId,
-        officerId: caller.officerId,
-        personKey: sip.personKey,
-        purpose: 'sip',
-        legalBasis: consent.legalBasis,
-        consentIds: [consent.id],
-        requestId: c.get('requestId'),
-        details: { sipId: sip.id, invitationId: id },
+      await auditSip(tx, 'invitation.read', { caller, requestId: c.get('requestId') }, sip, consent, {
+        invitationId: id,
       });
       return invitationView(tx, deps, id, sip.personKey);
     });
@@ -140,6 +132,9 @@ export function registerInvitations(app: OpenAPIHono<AppEnv>, deps: ServiceDeps)
       const { invitation, sip, consent } = await invitationFor(tx, caller, id, true);
       if (invitation.status !== 'active')
         throw new ProblemError('illegal-transition', 'the invitation is cancelled');
+      if (answer.proposedStartsAt && Date.parse(answer.proposedStartsAt) <= Date.now()) {
+        refuse('/proposedStartsAt', 'propose a time in the future');
+      }
       await tx
         .update(invitations)
         .set({
@@ -150,16 +145,9 @@ export function registerInvitations(app: OpenAPIHono<AppEnv>, deps: ServiceDeps)
           respondedByOfficer: caller.officerId,
         })
         .where(eq(invitations.id, id));
-      await appendAudit(tx, {
-        action: 'invitation.answered',
-        partyId: caller.partyId,
-        officerId: caller.officerId,
-        personKey: sip.personKey,
-        purpose: 'sip',
-        legalBasis: consent.legalBasis,
-        consentIds: [consent.id],
-        requestId: c.get('requestId'),
-        details: { sipId: sip.id, invitationId: id, answer: answer.answer },
+      await auditSip(tx, 'invitation.answered', { caller, requestId: c.get('requestId') }, sip, consent, {
+        invitationId: id,
+        answer: answer.answer,
       });
       return invitationView(tx, deps, id, sip.personKey);
     });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { appendAudit, consents, ensurePerson, sips } from '@samsyn/db';
-import { consentState, parsePersonNumber } from '@samsyn/domain';
+import { consents, ensurePerson, sips } from '@samsyn/db';
+import { consentState, parsePersonNumber, partyKindOf } from '@samsyn/domain';
 import {
   type AppEnv,
   agencyCaller,
@@ -15,7 +15,7 @@ import {
   securedProblemResponses,
 } from '@samsyn/http';
 import { eq } from 'drizzle-orm';
-import { refuse } from '../access';
+import { auditSip, refuse } from '../access';
 import { scheduleFollowUpReminders } from '../messages';
 import { checkPlan, withActionIds } from '../plan';
 import { OpenSipSchema, SipSchema } from '../schemas';
@@ -51,6 +51,11 @@ export function registerOpenSip(app: OpenAPIHono<AppEnv>, deps: ServiceDeps) {
     if (!participants.includes(caller.partyId))
       refuse('/participants', `must include your own party ${caller.partyId}`);
     if (participants.length < 2) refuse('/participants', 'a SIP needs at least two different parties');
+    input.participants.forEach((party, i) => {
+      // A förbund follows aggregates only; it never takes part in an individual's plan.
+      if (partyKindOf(party) === 'forbund')
+        refuse(`/participants/${i}`, 'a samordningsförbund cannot take part in a SIP');
+    });
     checkPlan(input, participants);
     const parsed = parsePersonNumber(input.personnummer);
     if (!parsed.ok) throw new ProblemError('invalid-personnummer');
@@ -58,17 +63,17 @@ export function registerOpenSip(app: OpenAPIHono<AppEnv>, deps: ServiceDeps) {
 
     const sip = await deps.db.transaction(async (tx) => {
       const [consent] = await tx.select().from(consents).where(eq(consents.id, input.consentId));
-      const covers =
-        consent !== undefined &&
-        consent.personKey === person.personKey &&
-        consentState(consent, new Date()) === 'valid' &&
-        consent.purposes.includes('sip') &&
-        participants.every((party) => consent.parties.includes(party));
-      if (!covers)
+      const covers = (terms: typeof consent & object) =>
+        terms.personKey === person.personKey &&
+        consentState(terms, new Date()) === 'valid' &&
+        terms.purposes.includes('sip') &&
+        participants.every((party) => terms.parties.includes(party));
+      if (!consent || !covers(consent)) {
         throw new ProblemError(
           'consent-required',
           'the consent must be valid now, for sip, naming every participant',
         );
+      }
       await ensurePerson(tx, person);
       const [row] = await tx
         .insert(sips)
@@ -90,17 +95,7 @@ export function registerOpenSip(app: OpenAPIHono<AppEnv>, deps: ServiceDeps) {
         .returning();
       if (!row) throw new Error('SIP insert returned no row');
       await scheduleFollowUpReminders(tx, row);
-      await appendAudit(tx, {
-        action: 'sip.opened',
-        partyId: caller.partyId,
-        officerId: caller.officerId,
-        personKey: person.personKey,
-        purpose: 'sip',
-        legalBasis: consent?.legalBasis ?? null,
-        consentIds: [input.consentId],
-        requestId: c.get('requestId'),
-        details: { sipId: row.id },
-      });
+      await auditSip(tx, 'sip.opened', { caller, requestId: c.get('requestId') }, row, consent);
       return row;
     });
     return c.json(sipView(sip, [], [], []), 201);

@@ -1,4 +1,4 @@
-import { appendAudit, cancelOpenDeliveries, invitations, meetings, sips } from '@samsyn/db';
+import { cancelOpenDeliveries, invitations, meetings, sips } from '@samsyn/db';
 import { type SipPhase, sipPhaseLabels, transition } from '@samsyn/domain';
 import {
   type AppEnv,
@@ -14,7 +14,7 @@ import {
   securedProblemResponses,
 } from '@samsyn/http';
 import { and, eq, sql } from 'drizzle-orm';
-import { refuse, sipVisibleTo } from '../access';
+import { auditSip, refuse, sipVisibleTo } from '../access';
 import { loadSipView } from '../load';
 import { enqueueSipClosed } from '../messages';
 import { idParam, SipSchema, TransitionSchema } from '../schemas';
@@ -91,16 +91,10 @@ export function registerTransitionSip(app: OpenAPIHono<AppEnv>, deps: ServiceDep
         await cancelOpenDeliveries(tx, { sipId: id });
         await enqueueSipClosed(tx, updated);
       }
-      await appendAudit(tx, {
-        action: 'sip.transitioned',
-        partyId: caller.partyId,
-        officerId: caller.officerId,
-        personKey: sip.personKey,
-        purpose: 'sip',
-        legalBasis: consent.legalBasis,
-        consentIds: [consent.id],
-        requestId: c.get('requestId'),
-        details: { sipId: id, from, to: result.phase, closureReason: result.closureReason },
+      await auditSip(tx, 'sip.transitioned', { caller, requestId: c.get('requestId') }, sip, consent, {
+        from,
+        to: result.phase,
+        closureReason: result.closureReason,
       });
       return loadSipView(tx, updated);
     });

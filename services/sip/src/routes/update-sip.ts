@@ -1,4 +1,4 @@
-import { appendAudit, sips } from '@samsyn/db';
+import { sips } from '@samsyn/db';
 import {
   type AppEnv,
   agencyCaller,
@@ -13,7 +13,7 @@ import {
   securedProblemResponses,
 } from '@samsyn/http';
 import { eq, sql } from 'drizzle-orm';
-import { sipVisibleTo } from '../access';
+import { auditSip, sipVisibleTo } from '../access';
 import { loadSipView } from '../load';
 import { scheduleFollowUpReminders } from '../messages';
 import { checkPlan, withActionIds } from '../plan';
@@ -67,16 +67,8 @@ export function registerUpdateSip(app: OpenAPIHono<AppEnv>, deps: ServiceDeps) {
         .returning();
       if (!updated) throw new Error('SIP update returned no row');
       if (change.nextFollowUpOn !== undefined) await scheduleFollowUpReminders(tx, updated);
-      await appendAudit(tx, {
-        action: 'sip.updated',
-        partyId: caller.partyId,
-        officerId: caller.officerId,
-        personKey: sip.personKey,
-        purpose: 'sip',
-        legalBasis: consent.legalBasis,
-        consentIds: [consent.id],
-        requestId: c.get('requestId'),
-        details: { sipId: sip.id, fields: Object.keys(change) },
+      await auditSip(tx, 'sip.updated', { caller, requestId: c.get('requestId') }, sip, consent, {
+        fields: Object.keys(change),
       });
       return loadSipView(tx, updated);
     });
