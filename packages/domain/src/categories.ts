@@ -70,16 +70,26 @@ export const supportObstacles = [
   'other',
 ] as const;
 
-/** How a case of assistance ends; the reports count these as outcomes. */
+/**
+ * How a case of assistance ends, as the Kaosam follow-up counts it: self-supporting (via work, studies,
+ * sickness or activity compensation, another benefit, or by moving away), or closed here with
+ * assistance continuing in another form (with compensation, with permanently reduced capacity but no
+ * right to compensation, other).
+ */
 export const assistanceClosureReasons = [
   'self_supporting_work',
   'self_supporting_studies',
-  'sickness_or_activity_compensation',
-  'other_benefit',
+  'self_supporting_compensation',
+  'self_supporting_other_benefit',
   'moved',
-  'continued_assistance_elsewhere',
-  'other',
+  'continued_with_compensation',
+  'continued_reduced_capacity_without_compensation',
+  'continued_other',
 ] as const;
+export type AssistanceClosureReason = (typeof assistanceClosureReasons)[number];
+
+/** Where a coordination case (samordning av rehabiliteringsinsatser) was raised: Utsikt counts these. */
+export const coordinationOrigins = ['kommun', 'fk', 'own_application', 'other'] as const;
 
 /** Instrument X (MIX) need groups: AM labour-market support, RH rehabilitation need. */
 export const needGroups = ['AM1', 'AM2', 'AM3', 'RH1', 'RH2', 'RH3'] as const;
@@ -198,6 +208,10 @@ export const statusKinds = {
       samordning: z.enum(['none', 'applied', 'granted', 'rejected', 'closed']),
       reinforcedCooperation: z.boolean(),
       jointMapping: z.boolean(),
+      /** Who raised the coordination case, once there is one. */
+      raisedBy: z.enum(coordinationOrigins).optional(),
+      /** How a closed coordination case ended. */
+      closedWith: z.enum(['regained_work_capacity', 'other']).optional(),
     }),
   },
   employment: {

@@ -4,7 +4,7 @@ import type { Category } from '@samsyn/domain';
 export const exampleStatusData: { [C in Category]: Record<string, Record<string, unknown>> } = {
   assistance: {
     active: { extent: 'full', since: '2024-03-01', obstacle: 'sick_without_certificate' },
-    closed: { closedOn: '2026-10-31', reason: 'sickness_or_activity_compensation' },
+    closed: { closedOn: '2026-10-31', reason: 'self_supporting_compensation' },
   },
   planning: {
     need_assessed: { needGroup: 'RH2', assessedOn: '2026-09-15' },

@@ -120,6 +120,14 @@ export async function publishEvents(ctx: PublishContext, events: StatusEventInpu
     })
     .returning({ eventId: currentStatuses.eventId });
   const current = new Set(moved.map((row) => row.eventId));
+  await refreshPeriods(
+    ctx.tx,
+    ctx.caller.partyId,
+    [...candidates.values()].map((row) => ({
+      person_key: row.person.personKey,
+      category: row.event.category,
+    })),
+  );
 
   await appendAudit(
     ctx.tx,
@@ -169,4 +177,26 @@ export async function publishOnce(
         events,
       ),
   );
+}
+
+/**
+ * Recomputes the status periods of the (person, category) keys a publication touched, for the
+ * publishing party, from their events: a late event about the past splits a period in two, so the
+ * simplest correct update is to rebuild the few periods of each touched key.
+ */
+async function refreshPeriods(
+  tx: Tx,
+  partyId: string,
+  keys: Array<{ person_key: string; category: string }>,
+) {
+  const touched = sql`(select distinct person_key, category from jsonb_to_recordset(${JSON.stringify(keys)}::jsonb) as k(person_key text, category text))`;
+  await tx.execute(sql`
+    delete from status_periods p using ${touched} t
+    where p.person_key = t.person_key and p.category = t.category and p.party_id = ${partyId}`);
+  await tx.execute(sql`
+    insert into status_periods (event_id, person_key, party_id, category, kind, data, valid_from, valid_until)
+    select e.id, e.person_key, e.party_id, e.category, e.kind, e.data, e.effective_date,
+           lead(e.effective_date) over (partition by e.person_key, e.category order by e.effective_date, e.position)
+    from status_events e join ${touched} t on e.person_key = t.person_key and e.category = t.category
+    where e.party_id = ${partyId}`);
 }

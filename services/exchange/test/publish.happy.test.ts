@@ -244,3 +244,31 @@ describe('the batch', () => {
     expect(((await response.json()) as { results: unknown[] }).results).toHaveLength(500);
   });
 });
+
+describe('status periods', () => {
+  it('give each event the span until the next one, also when events arrive out of order', async () => {
+    const kommun = await svc.party('kommun');
+    const personnummer = testPersonnummer();
+    for (const date of ['2026-03-01', '2026-01-01', '2026-02-01', '2026-02-01']) {
+      const response = await svc.call(
+        kommun,
+        'POST',
+        '/v1/status-events',
+        exampleStatusEvent(personnummer, 'planning', date),
+        idempotencyKey(),
+      );
+      expect(response.status).toBe(201);
+    }
+    const periods = await svc.database.sql<{ valid_from: string; valid_until: string | null }[]>`
+      select to_char(p.valid_from, 'YYYY-MM-DD') as valid_from, to_char(p.valid_until, 'YYYY-MM-DD') as valid_until
+      from status_periods p join status_events e on e.id = p.event_id
+      where p.person_key = ${keyOf(personnummer)} order by p.valid_from, e.position`;
+    // The second event on 1 February replaces the first at once: an empty period.
+    expect(periods).toEqual([
+      { valid_from: '2026-01-01', valid_until: '2026-02-01' },
+      { valid_from: '2026-02-01', valid_until: '2026-02-01' },
+      { valid_from: '2026-02-01', valid_until: '2026-03-01' },
+      { valid_from: '2026-03-01', valid_until: null },
+    ]);
+  });
+});

@@ -53,3 +53,32 @@ export const currentStatuses = pgTable(
 
 export type StatusEvent = typeof statusEvents.$inferSelect;
 export type CurrentStatus = typeof currentStatuses.$inferSelect;
+
+/**
+ * For every event, the period it was the publisher's status: from its effective date until the next
+ * event's (open-ended for the latest). Maintained incrementally in the publishing transaction for the
+ * (person, party, category) keys the publication touches, so a snapshot at any date reads only the
+ * periods covering it instead of replaying every event.
+ */
+export const statusPeriods = pgTable(
+  'status_periods',
+  {
+    eventId: uuid('event_id')
+      .primaryKey()
+      .references(() => statusEvents.id),
+    personKey: text('person_key').notNull(),
+    partyId: text('party_id').notNull(),
+    category: text('category').notNull(),
+    kind: text('kind').notNull(),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull(),
+    validFrom: date('valid_from').notNull(),
+    /** Exclusive; null while the status is still the latest. */
+    validUntil: date('valid_until'),
+  },
+  (t) => [
+    index('status_periods_key_idx').on(t.personKey, t.partyId, t.category),
+    index('status_periods_from_idx').on(t.validFrom),
+  ],
+);
+
+export type StatusPeriod = typeof statusPeriods.$inferSelect;
