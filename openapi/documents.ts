@@ -50,6 +50,7 @@ export async function buildOpenApiDocuments(): Promise<Record<string, unknown>> 
     accessTokenTtlSeconds: 300,
     bodyLimitBytes: 1024 * 1024,
     webhookPolicy: { allowHttp: false, allowPrivateNetworks: false },
+    suppressionThreshold: 5,
   });
   const documents: Record<string, unknown> = {
     gateway: openApiDocument(gateway, {
@@ -84,7 +85,11 @@ export async function buildOpenApiDocuments(): Promise<Record<string, unknown>> 
         bodyLimitBytes: 1,
         readiness: {},
       },
-      (app) => app.route('/', service.createApp({ db: database.db, logger, persons, receipts })),
+      (app) =>
+        app.route(
+          '/',
+          service.createApp({ db: database.db, logger, persons, receipts, suppressionThreshold: 5 }),
+        ),
     );
     documents[file] = openApiDocument(host, { ...service, version: '0.1.0', publicUrl });
   }

@@ -1,5 +1,7 @@
 export * from './categories';
 export * from './consent';
+export * from './disclosure';
+export * from './follow-up';
 export * from './parties';
 export * from './personnummer';
 export * from './scopes';

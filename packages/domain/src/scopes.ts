@@ -34,9 +34,9 @@ const agencyScopes: readonly Scope[] = [
   'webhook:write',
 ];
 
-/** A förbund reads aggregated follow-up only, never individuals (DOMAIN.md). */
+/** A förbund reads aggregated follow-up only, never individuals (DOMAIN.md); a member kommun its own part. */
 export const scopesByPartyKind: Record<PartyKind, readonly Scope[]> = {
-  kommun: agencyScopes,
+  kommun: [...agencyScopes, 'metrics:read'],
   region: agencyScopes,
   fk: agencyScopes,
   af: agencyScopes,

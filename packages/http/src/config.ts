@@ -49,6 +49,8 @@ export const serviceConfigFields = {
   PERSON_ENCRYPTION_KEY: z
     .string()
     .refine((value) => Buffer.from(value, 'base64url').length === 32, 'must be 32 bytes, base64url-encoded'),
+  /** Published follow-up cells below this many people are suppressed (Swedish official statistics: 5). */
+  METRICS_SUPPRESSION_THRESHOLD: z.coerce.number().int().min(2).max(100).default(5),
   /** The gateway's private signing key (a JWK file): signs access tokens and consent receipts. */
   GATEWAY_SIGNING_KEY_FILE: z.string().min(1).default('.data/keys/gateway.private.jwk.json'),
 };

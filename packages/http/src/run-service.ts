@@ -17,6 +17,8 @@ export interface ServiceDeps {
   persons: PersonVault;
   /** The gateway's key and issuer: receipts it signs verify against `/.well-known/jwks.json`. */
   receipts: { signingKey: SigningKey; issuer: string };
+  /** Follow-up cells below this many people are suppressed. */
+  suppressionThreshold: number;
 }
 
 export async function readSigningKeyFile(file: string): Promise<SigningKey> {
@@ -53,6 +55,7 @@ export async function runService(
     logger,
     persons: personVaultFrom(config),
     receipts: { signingKey, issuer: publicUrlOf(config) },
+    suppressionThreshold: config.METRICS_SUPPRESSION_THRESHOLD,
   });
   const app = createHost(
     {

@@ -65,6 +65,7 @@ export async function startTestService(service: ServiceDefinition): Promise<Test
     logger,
     persons: testPersonVault(),
     receipts: { signingKey, issuer },
+    suppressionThreshold: config.METRICS_SUPPRESSION_THRESHOLD,
   };
   const app = createHost(
     {

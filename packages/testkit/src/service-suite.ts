@@ -53,6 +53,7 @@ export function describeServiceHost(service: ServiceDefinition) {
               logger,
               persons: testPersonVault(),
               receipts: { signingKey, issuer: 'http://localhost' },
+              suppressionThreshold: 5,
             }),
           ),
       );

@@ -29,6 +29,7 @@ export interface GatewayDeps {
   accessTokenTtlSeconds: number;
   bodyLimitBytes: number;
   webhookPolicy: { allowHttp: boolean; allowPrivateNetworks: boolean };
+  suppressionThreshold: number;
 }
 
 /**
@@ -41,6 +42,7 @@ export function createApp(deps: GatewayDeps) {
     logger: deps.logger,
     persons: deps.persons,
     receipts: { signingKey: deps.signingKey, issuer: deps.publicUrl },
+    suppressionThreshold: deps.suppressionThreshold,
   };
   const tokenEndpoint = `${deps.publicUrl}${tokenEndpointPath}`;
   return createHost(

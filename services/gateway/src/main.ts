@@ -26,6 +26,7 @@ const app = createApp({
   persons: personVaultFrom(config),
   accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
+  suppressionThreshold: config.METRICS_SUPPRESSION_THRESHOLD,
   webhookPolicy: {
     allowHttp: config.WEBHOOK_ALLOW_HTTP,
     allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,

@@ -30,7 +30,10 @@ export interface TestGateway {
 
 /** The real gateway app on a free port, against its own database and a Redis key prefix of its own. */
 export async function startTestGateway(
-  options: { webhookPolicy?: { allowHttp: boolean; allowPrivateNetworks: boolean } } = {},
+  options: {
+    webhookPolicy?: { allowHttp: boolean; allowPrivateNetworks: boolean };
+    bodyLimitBytes?: number;
+  } = {},
 ): Promise<TestGateway> {
   const database = await createTestDatabase();
   const logs = captureLogs();
@@ -46,7 +49,7 @@ export async function startTestGateway(
     REDIS_PREFIX: `samsyn-test:${randomUUID()}:`,
     PARTY_REFRESH_MS: '100',
     PUBLIC_URL: server.url,
-    BODY_LIMIT_BYTES: '4096',
+    BODY_LIMIT_BYTES: String(options.bodyLimitBytes ?? 4096),
     PERSON_KEY_SECRET: testPersonSecrets.hmacSecret,
     PERSON_ENCRYPTION_KEY: testPersonSecrets.encryptionKey,
   });
@@ -63,6 +66,7 @@ export async function startTestGateway(
     persons: testPersonVault(),
     accessTokenTtlSeconds: 300,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    suppressionThreshold: config.METRICS_SUPPRESSION_THRESHOLD,
     webhookPolicy: options.webhookPolicy ?? { allowHttp: true, allowPrivateNetworks: true },
   });
   const tokenEndpoint = `${server.url}/oauth2/token`;

@@ -1,10 +1,13 @@
 import { createRouter, type ServiceDeps } from '@samsyn/http';
+import { registerReports } from './routes/reports';
 
 export const serviceName = 'samsyn-metrics';
 export const serviceDescription =
-  'Finsam follow-up aggregates for samordningsförbund, after small-cell suppression.';
+  'Finsam follow-up: target-group snapshots, outcomes and flows for samordningsförbund, small cells suppressed.';
 
 /** The metrics service's routes; hosted alone by main.ts or together with the others by the gateway. */
-export function createApp(_deps: ServiceDeps) {
-  return createRouter();
+export function createApp(deps: ServiceDeps) {
+  const app = createRouter();
+  registerReports(app, deps);
+  return app;
 }

@@ -1,0 +1,79 @@
+import {
+  type AdditiveGroupInput,
+  type CellInput,
+  type OverlappingSetInput,
+  type PublishedAdditiveGroup,
+  type PublishedOverlappingSet,
+  suppressAdditive,
+  suppressOverlapping,
+} from '@samsyn/domain';
+
+export type PublishedTable =
+  | ({ type: 'additive' } & PublishedAdditiveGroup)
+  | ({ type: 'overlapping' } & PublishedOverlappingSet);
+
+/** Collects a report's tables and suppresses each as it is added: nothing leaves unsuppressed. */
+export class ReportBuilder {
+  readonly tables: PublishedTable[] = [];
+  constructor(private readonly threshold: number) {}
+
+  additive(group: AdditiveGroupInput) {
+    this.tables.push({ type: 'additive', ...suppressAdditive(group, this.threshold) });
+  }
+
+  overlapping(set: OverlappingSetInput) {
+    this.tables.push({ type: 'overlapping', ...suppressOverlapping(set, this.threshold) });
+  }
+}
+
+/** Counts of `value(row)` over the rows, as cells in the order of `labels`. */
+export function countBy<R>(
+  rows: R[],
+  labels: Record<string, string>,
+  value: (row: R) => string,
+): CellInput[] {
+  const counts = new Map<string, number>(Object.keys(labels).map((key) => [key, 0]));
+  for (const row of rows) {
+    const key = value(row);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return Object.entries(labels).map(([key, label]) => ({ key, label, count: counts.get(key) ?? 0 }));
+}
+
+/** A yes/no split of the rows, as an additive group. */
+export function split<R>(
+  key: string,
+  title: string,
+  rows: R[],
+  yes: (row: R) => boolean,
+  labels: [string, string],
+) {
+  const count = rows.filter(yes).length;
+  return {
+    key,
+    title,
+    total: rows.length,
+    cells: [
+      { key: 'yes', label: labels[0], count },
+      { key: 'no', label: labels[1], count: rows.length - count },
+    ],
+  };
+}
+
+/** Tables as CSV, one line per cell: the format spreadsheets and board papers take. */
+export function tablesAsCsv(tables: PublishedTable[]): string {
+  const quote = (value: string) => `"${value.replaceAll('"', '""')}"`;
+  const lines = ['table,title,cell,label,count,share'];
+  for (const table of tables) {
+    const total = table.type === 'additive' ? table.total : table.base;
+    lines.push([table.key, quote(table.title), 'total', quote('Totalt'), total ?? '', ''].join(','));
+    for (const cell of table.cells) {
+      lines.push(
+        [table.key, quote(table.title), cell.key, quote(cell.label), cell.count ?? '', cell.share ?? ''].join(
+          ',',
+        ),
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
