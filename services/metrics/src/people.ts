@@ -18,65 +18,61 @@ export async function peopleAt(
   only?: string[],
 ): Promise<Map<string, PersonAt>> {
   const kommuner = scope.kommunIds.join(',');
-  const consented = sql`
-    select c.person_key, array_agg(distinct cat) as categories
-    from consents c, unnest(c.categories) as cat
-    where 'follow_up' = any(c.purposes) and ${scope.forbundId} = any(c.parties)
-      and c.valid_from <= now() and c.valid_until > now() and (c.revoked_at is null or c.revoked_at > now())
-    group by c.person_key`;
+  const validAt = sql`sp.valid_from <= ${day}::date and (sp.valid_until is null or sp.valid_until > ${day}::date)`;
   const rows = await db.execute<{
     person_key: string;
-    category: Category;
-    party_id: string;
-    kind: string;
-    data: Record<string, unknown>;
     birth_year: number;
     birth_month: number;
     legal_sex: 'male' | 'female';
     has_sip: boolean;
+    statuses: Array<[Category, string, string, Record<string, unknown>]>;
   }>(sql`
-    with consented as (${consented}),
+    with consented as (
+      select c.person_key, array_agg(distinct cat) as categories
+      from consents c, unnest(c.categories) as cat
+      where 'follow_up' = any(c.purposes) and ${scope.forbundId} = any(c.parties)
+        and c.valid_from <= now() and c.valid_until > now() and (c.revoked_at is null or c.revoked_at > now())
+      group by c.person_key
+    ),
     population as (${
       only
-        ? sql`select k as person_key from unnest(string_to_array(${only.join(',')}, ',')) as k
-              where k in (select person_key from consented)`
-        : sql`select distinct sp.person_key
-      from status_periods sp join consented c on c.person_key = sp.person_key
-      where sp.category = 'assistance' and sp.kind = 'active' and 'assistance' = any(c.categories)
-        and sp.party_id = any(string_to_array(${kommuner}, ','))
-        and sp.valid_from <= ${day}::date and (sp.valid_until is null or sp.valid_until > ${day}::date)`
+        ? sql`select c.person_key, c.categories from consented c
+              where c.person_key = any(string_to_array(${only.join(',')}, ',')) and 'assistance' = any(c.categories)`
+        : sql`select distinct c.person_key, c.categories
+              from status_periods sp join consented c on c.person_key = sp.person_key
+              where sp.category = 'assistance' and sp.kind = 'active' and 'assistance' = any(c.categories)
+                and sp.party_id = any(string_to_array(${kommuner}, ',')) and ${validAt}`
     }),
     open_sips as (
       select distinct s.person_key from sips s join population p on p.person_key = s.person_key
       where s.opened_at < (${day}::date + 1) and (s.closed_at is null or s.closed_at >= (${day}::date + 1))
     )
-    select sp.person_key, sp.category, sp.party_id, sp.kind, sp.data,
-           pe.birth_year, pe.birth_month, pe.legal_sex, (os.person_key is not null) as has_sip
+    -- One row per person with its statuses as one JSON array: far fewer rows to decode than one a status.
+    select p.person_key, pe.birth_year, pe.birth_month, pe.legal_sex, (os.person_key is not null) as has_sip,
+           jsonb_agg(jsonb_build_array(sp.category, sp.party_id, sp.kind, sp.data)) as statuses
     from population p
     join persons pe on pe.person_key = p.person_key
-    join consented c on c.person_key = p.person_key
     join status_periods sp on sp.person_key = p.person_key
     left join open_sips os on os.person_key = p.person_key
-    where sp.category = any(c.categories)
+    where sp.category = any(p.categories) and ${validAt}
       and (sp.category <> 'assistance' or sp.party_id = any(string_to_array(${kommuner}, ',')))
-      and sp.valid_from <= ${day}::date and (sp.valid_until is null or sp.valid_until > ${day}::date)`);
+    group by p.person_key, pe.birth_year, pe.birth_month, pe.legal_sex, os.person_key`);
   const people = new Map<string, PersonAt>();
   for (const row of rows) {
-    let person = people.get(row.person_key);
-    if (!person) {
-      person = {
-        birthYear: row.birth_year,
-        birthMonth: row.birth_month,
-        legalSex: row.legal_sex,
-        statuses: {},
-        hasSip: row.has_sip,
-      };
-      people.set(row.person_key, person);
+    const statuses: PersonAt['statuses'] = {};
+    for (const [category, partyId, kind, data] of row.statuses) {
+      const status: StatusAt = { partyId, kind, data };
+      const list = statuses[category] ?? [];
+      list.push(status);
+      statuses[category] = list;
     }
-    const status: StatusAt = { partyId: row.party_id, kind: row.kind, data: row.data };
-    const list = person.statuses[row.category] ?? [];
-    list.push(status);
-    person.statuses[row.category] = list;
+    people.set(row.person_key, {
+      birthYear: row.birth_year,
+      birthMonth: row.birth_month,
+      legalSex: row.legal_sex,
+      statuses,
+      hasSip: row.has_sip,
+    });
   }
   return people;
 }
