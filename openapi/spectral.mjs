@@ -33,7 +33,17 @@ const STANDARD_SEGMENTS = new Set([
  * (whoami), a sub-resource of which there is at most one (a consent's revocation), and the batch
  * form of a collection's create operation. Everything else in a path must be a plural collection.
  */
-const SINGLETON_SEGMENTS = new Set(['whoami', 'revocation', 'batch', 'response', 'target-group']);
+const SINGLETON_SEGMENTS = new Set([
+  'whoami',
+  'me',
+  'revocation',
+  'batch',
+  'response',
+  'target-group',
+  'receipt',
+  'access-log',
+  'latest',
+]);
 
 const KEBAB = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 

@@ -1,7 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generateSigningJwk } from '@samsyn/auth';
 import {
   createTestConsent,
   createTestParty,
@@ -175,6 +178,11 @@ describe('Redis stopped while meetings are called', () => {
 describe('a dispatcher killed in the middle of a delivery', () => {
   it('loses nothing: another one delivers it, and the duplicate carries the same webhook-id', async () => {
     const prefix = `samsyn-test:${randomUUID()}:`;
+    const signingKeyFile = path.join(
+      await mkdtemp(path.join(tmpdir(), 'samsyn-key-')),
+      'gateway.private.jwk.json',
+    );
+    await writeFile(signingKeyFile, JSON.stringify(await generateSigningJwk()));
     const spawnDispatcher = (): ChildProcess =>
       spawn(process.execPath, ['--import', 'tsx', path.join(root, 'services/dispatcher/src/main.ts')], {
         cwd: root,
@@ -192,6 +200,7 @@ describe('a dispatcher killed in the middle of a delivery', () => {
           WEBHOOK_BACKOFF_MAX_MS: '200',
           WEBHOOK_ALLOW_HTTP: 'true',
           WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+          GATEWAY_SIGNING_KEY_FILE: signingKeyFile,
         },
       });
     let first: ChildProcess | undefined = spawnDispatcher();

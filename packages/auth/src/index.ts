@@ -4,6 +4,7 @@ export * from './caller';
 export * from './dpop';
 export * from './errors';
 export * from './keys';
+export * from './merkle';
 export * from './person-key';
 export * from './person-vault';
 export * from './registry';

@@ -26,6 +26,11 @@ export const dispatcherConfigSchema = z.object({
   /** A delivery held longer than this by a dispatcher that died is taken over by another. */
   WEBHOOK_LOCK_DURATION_MS: ms(1000, 600_000).default(30_000),
   ...webhookPolicyFields,
+  /** The gateway's private key signs the access log's tree heads; its public URL is their issuer. */
+  GATEWAY_SIGNING_KEY_FILE: serviceConfigFields.GATEWAY_SIGNING_KEY_FILE,
+  PUBLIC_URL: serviceConfigFields.PUBLIC_URL,
+  /** The gateway's port, for the default PUBLIC_URL. */
+  PORT: serviceConfigFields.PORT,
 });
 
 export type DispatcherConfig = z.infer<typeof dispatcherConfigSchema>;

@@ -1,3 +1,4 @@
+import type { SigningKey } from '@samsyn/auth';
 import type { Db } from '@samsyn/db';
 import type { Logger } from '@samsyn/http';
 import { bullPrefix, type JobPayload, queueNames, type WebhookPolicy } from '@samsyn/queue';
@@ -21,6 +22,8 @@ export interface DispatcherSettings {
   relayIntervalMs: number;
   requeueAfterMs: number;
   auditSequenceIntervalMs: number;
+  /** The gateway's key and issuer, to sign tree heads of the sealed access log. */
+  signer?: { signingKey: SigningKey; issuer: string };
 }
 
 /**
@@ -56,6 +59,7 @@ export function startDispatcher(settings: DispatcherSettings) {
     db: settings.db,
     logger: settings.logger,
     intervalMs: settings.auditSequenceIntervalMs,
+    ...(settings.signer ? { signer: settings.signer } : {}),
   });
   return {
     queue,

@@ -1,5 +1,13 @@
 import { createDatabase, pingDatabase } from '@samsyn/db';
-import { configOrExit, createHost, createLogger, pingRedis, serveUntilSignal } from '@samsyn/http';
+import {
+  configOrExit,
+  createHost,
+  createLogger,
+  pingRedis,
+  publicUrlOf,
+  readSigningKeyFile,
+  serveUntilSignal,
+} from '@samsyn/http';
 import { evictionPolicy } from '@samsyn/queue';
 import { Redis } from 'ioredis';
 import { createApp, serviceDescription, serviceName } from './app';
@@ -41,6 +49,10 @@ const dispatcher = startDispatcher({
   relayIntervalMs: config.RELAY_INTERVAL_MS,
   requeueAfterMs: config.REQUEUE_AFTER_MS,
   auditSequenceIntervalMs: config.AUDIT_SEQUENCE_INTERVAL_MS,
+  signer: {
+    signingKey: await readSigningKeyFile(config.GATEWAY_SIGNING_KEY_FILE),
+    issuer: publicUrlOf(config),
+  },
 });
 
 const app = createHost(

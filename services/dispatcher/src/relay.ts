@@ -3,6 +3,7 @@ import type { Logger } from '@samsyn/http';
 import { deliveryJobId, type JobPayload, type queueNames } from '@samsyn/queue';
 import type { Queue } from 'bullmq';
 import { and, asc, eq, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
+import { startLoop } from './loop';
 
 type WebhookQueue = Queue<JobPayload<typeof queueNames.webhookDelivery>>;
 
@@ -103,40 +104,12 @@ export async function requeueStale(options: RelayOptions): Promise<number> {
 
 /** Runs the relay every `intervalMs` until stopped; failures (Redis away) are logged and retried. */
 export function startRelay(options: RelayOptions) {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
   let lastRequeue = 0;
-  let failing = false;
-  const tick = async () => {
-    try {
-      while (!stopped && (await relayPending(options)) > 0);
-      if (!stopped && Date.now() - lastRequeue >= options.requeueAfterMs / 2) {
-        lastRequeue = Date.now();
-        await requeueStale(options);
-      }
-      if (failing) options.logger.info('outbox relay recovered');
-      failing = false;
-    } catch (error) {
-      if (!failing) {
-        options.logger.warn(
-          { err: error instanceof Error ? error.message : String(error) },
-          'outbox relay failing; rows wait in the outbox',
-        );
-      }
-      failing = true;
+  return startLoop('outbox relay', options.intervalMs, options.logger, async (stopped) => {
+    while (!stopped() && (await relayPending(options)) > 0);
+    if (!stopped() && Date.now() - lastRequeue >= options.requeueAfterMs / 2) {
+      lastRequeue = Date.now();
+      await requeueStale(options);
     }
-    if (!stopped) timer = setTimeout(schedule, options.intervalMs);
-  };
-  const schedule = () => {
-    running = tick();
-  };
-  schedule();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  });
 }

@@ -21,6 +21,8 @@ export const auditActions = [
   'invitation.read',
   'invitation.answered',
   'delivery.redriven',
+  'representation.recorded',
+  'representation.ended',
 ] as const;
 
 /** The actions that read personal data: a party that did one under a consent has received data under it. */

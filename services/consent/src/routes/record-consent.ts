@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendAudit, consents, ensurePerson, parties } from '@samsyn/db';
+import { appendAudit, consents, ensurePerson, parties, representations } from '@samsyn/db';
 import { parsePersonNumber } from '@samsyn/domain';
 import {
   type AppEnv,
@@ -109,6 +109,21 @@ export function registerRecordConsent(app: OpenAPIHono<AppEnv>, deps: ServiceDep
         })
         .returning();
       if (!inserted) throw new Error('consent insert returned no row');
+      if (inserted.representativeKey && inserted.representativeKind) {
+        // A consent given by a representative establishes the representation for that consent.
+        await tx.insert(representations).values({
+          id: randomUUID(),
+          kind: inserted.representativeKind,
+          principalKey: inserted.personKey,
+          representativeKey: inserted.representativeKey,
+          consentId: inserted.id,
+          validFrom: inserted.validFrom,
+          validUntil: inserted.validUntil,
+          evidenceReference: inserted.evidenceReference,
+          recordedByParty: caller.partyId,
+          recordedByOfficer: caller.officerId,
+        });
+      }
       await appendAudit(tx, {
         action: 'consent.recorded',
         partyId: caller.partyId,

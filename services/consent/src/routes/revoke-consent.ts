@@ -1,4 +1,3 @@
-import { appendAudit, applyConsentWithdrawal, consents } from '@samsyn/db';
 import {
   type AppEnv,
   agencyCaller,
@@ -6,16 +5,14 @@ import {
   createRoute,
   jsonBodyProblemResponses,
   type OpenAPIHono,
-  ProblemError,
   problemResponseSpec,
   type ServiceDeps,
   secured,
   securedProblemResponses,
 } from '@samsyn/http';
-import { eq, sql } from 'drizzle-orm';
 import { consentVisibleTo } from '../access';
-import { noticesOf } from '../notices';
 import { signConsentReceipt } from '../receipt';
+import { withdrawConsent } from '../revoke';
 import { consentIdParam, RecordedConsentSchema, RevocationInputSchema } from '../schemas';
 import { consentView } from '../view';
 
@@ -54,30 +51,13 @@ export function registerRevokeConsent(app: OpenAPIHono<AppEnv>, deps: ServiceDep
     const { reason } = c.req.valid('json');
     const row = await deps.db.transaction(async (tx) => {
       const consent = await consentVisibleTo(tx, caller, id, true);
-      if (consent.revokedAt) throw new ProblemError('consent-revoked');
-      const [revoked] = await tx
-        .update(consents)
-        .set({
-          revokedAt: sql`now()`,
-          revokedByParty: caller.partyId,
-          revokedByOfficer: caller.officerId,
-          revocationReason: reason,
-        })
-        .where(eq(consents.id, id))
-        .returning();
-      if (!revoked) throw new Error('consent revocation returned no row');
-      const effects = await applyConsentWithdrawal(tx, revoked.id);
-      await appendAudit(tx, {
-        action: 'consent.revoked',
-        partyId: caller.partyId,
-        officerId: caller.officerId,
-        personKey: revoked.personKey,
-        consentIds: [revoked.id],
-        categories: revoked.categories,
-        requestId: c.get('requestId'),
-        details: { closedSips: effects.closedSipIds, notified: effects.notifiedParties },
-      });
-      return { revoked, notices: await noticesOf(tx, [revoked.id]) };
+      return withdrawConsent(
+        tx,
+        consent,
+        reason,
+        { kind: 'agency', partyId: caller.partyId, officerId: caller.officerId },
+        c.get('requestId'),
+      );
     });
     const consent = consentView(row.revoked, row.notices);
     const receipt = await signConsentReceipt(deps.receipts, row.revoked.personKey, consent);

@@ -1,0 +1,3 @@
+export * from './leaf';
+export * from './seal';
+export * from './verify';
