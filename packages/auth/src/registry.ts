@@ -1,5 +1,5 @@
 import { type CitizenIssuer, citizenIssuers, type DbOrTx, type Party, parties } from '@samsyn/db';
-import { eq } from 'drizzle-orm';
+import { eq, isNotNull } from 'drizzle-orm';
 import { createLocalJWKSet, createRemoteJWKSet, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import type { Caller } from './caller';
 
@@ -38,6 +38,7 @@ export function keySetOf(entry: { jwks: unknown; jwksUri: string | null }): JWTV
 export class RevocationWatch {
   private inactiveParties = new Set<string>();
   private inactiveIssuers = new Set<string>();
+  private rateLimits = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private lastError: unknown;
 
@@ -66,14 +67,23 @@ export class RevocationWatch {
   }
 
   async refresh(): Promise<void> {
-    const [inactiveParties, inactiveIssuers] = await Promise.all([
+    const [inactiveParties, inactiveIssuers, limits] = await Promise.all([
       this.db.select({ id: parties.id }).from(parties).where(eq(parties.active, false)),
       this.db.select({ id: citizenIssuers.id }).from(citizenIssuers).where(eq(citizenIssuers.active, false)),
+      this.db
+        .select({ id: parties.id, perMinute: parties.rateLimitPerMinute })
+        .from(parties)
+        .where(isNotNull(parties.rateLimitPerMinute)),
     ]);
     this.inactiveParties = new Set(inactiveParties.map((p) => p.id));
+    this.rateLimits = new Map(limits.map((l) => [l.id, l.perMinute ?? 0]));
     this.inactiveIssuers = new Set(inactiveIssuers.map((i) => i.id));
     this.lastError = undefined;
   }
+
+  /** The party's own request budget from the registry, if one is set. */
+  rateLimitOf = (caller: Caller): number | undefined =>
+    caller.kind === 'agency' ? this.rateLimits.get(caller.partyId) : undefined;
 
   isRevoked = (caller: Caller): boolean =>
     caller.kind === 'agency'

@@ -9,12 +9,15 @@ import type { Scope } from '@samsyn/domain';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './env';
 import { problemResponse } from './problems';
+import type { CallerRateLimiter } from './rate-limit';
 
 export interface AuthenticateOptions {
   verifier: AccessTokenVerifier;
   replay: ReplayGuard;
   /** The externally visible origin, for checking a DPoP proof's `htu`. */
   publicUrl: string;
+  /** Per-caller request budget; absent in tools that build apps without serving them. */
+  rateLimiter?: CallerRateLimiter;
 }
 
 const authorizationPattern = /^(Bearer|DPoP) ([A-Za-z0-9\-_.~+/]+=*)$/;

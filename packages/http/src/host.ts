@@ -12,6 +12,7 @@ import type { Logger } from './logger';
 import { createAllowedMethodsLookup } from './method-not-allowed';
 import { createHttpMetrics } from './metrics';
 import { type ProblemCode, ProblemError, problemResponse } from './problems';
+import { rateLimitCallers } from './rate-limit';
 import { bearerSecurityScheme } from './secured';
 
 export type ReadinessCheck = () => Promise<boolean>;
@@ -117,6 +118,7 @@ export function createHost(
     await next();
   });
   if (options.auth) app.use('/v1/*', authenticate(options.auth));
+  if (options.auth?.rateLimiter) app.use('/v1/*', rateLimitCallers(options.auth.rateLimiter));
 
   app.notFound((c) => {
     const allow = allowedMethods(c.req.path);

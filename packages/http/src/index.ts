@@ -11,6 +11,7 @@ export * from './method-not-allowed';
 export * from './platform';
 export * from './problem-schemas';
 export * from './problems';
+export * from './rate-limit';
 export * from './router';
 export * from './run-service';
 export * from './secured';

@@ -6,6 +6,7 @@ import type { JSONWebKeySet } from 'jose';
 import type { AuthenticateOptions } from './authenticate';
 import { publicUrlOf, type ServiceConfig } from './config';
 import type { Logger } from './logger';
+import { createCallerRateLimiter } from './rate-limit';
 
 export interface Platform {
   database: Database;
@@ -77,12 +78,18 @@ export async function connectPlatform(
   const jwks = gatewayJwks ?? (await readJwksFile(config.GATEWAY_JWKS_FILE));
   const publicUrl = publicUrlOf(config);
   const verifier = new AccessTokenVerifier({ issuer: publicUrl, jwks, isRevoked: revocations.isRevoked });
+  const rateLimiter = createCallerRateLimiter({
+    redis,
+    prefix: config.REDIS_PREFIX,
+    defaultPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    limitOf: revocations.rateLimitOf,
+  });
   return {
     database,
     redis,
     replay,
     revocations,
-    auth: { verifier, replay, publicUrl },
+    auth: { verifier, replay, publicUrl, rateLimiter },
     readiness: { postgres: () => pingDatabase(database.sql), redis: () => pingRedis(redis) },
     close: async () => {
       revocations.stop();

@@ -56,6 +56,7 @@ export async function startTestService(service: ServiceDefinition): Promise<Test
     REDIS_URL: testEnv.redisUrl,
     REDIS_PREFIX: `samsyn-test:${randomUUID()}:`,
     PUBLIC_URL: issuer,
+    RATE_LIMIT_PER_MINUTE: '1000000',
     PERSON_KEY_SECRET: testPersonSecrets.hmacSecret,
     PERSON_ENCRYPTION_KEY: testPersonSecrets.encryptionKey,
   });

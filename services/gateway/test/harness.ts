@@ -33,6 +33,10 @@ export async function startTestGateway(
   options: {
     webhookPolicy?: { allowHttp: boolean; allowPrivateNetworks: boolean };
     bodyLimitBytes?: number;
+    /** Another Redis than the machine's, for fault tests that stop it. */
+    redisUrl?: string;
+    /** The default budget per party; tests that are not about rate limits get a large one. */
+    rateLimitPerMinute?: number;
   } = {},
 ): Promise<TestGateway> {
   const database = await createTestDatabase();
@@ -45,7 +49,8 @@ export async function startTestGateway(
   });
   const config = parseConfig(serviceConfigSchema, {
     DATABASE_URL: database.url,
-    REDIS_URL: testEnv.redisUrl,
+    REDIS_URL: options.redisUrl ?? testEnv.redisUrl,
+    RATE_LIMIT_PER_MINUTE: String(options.rateLimitPerMinute ?? 1_000_000),
     REDIS_PREFIX: `samsyn-test:${randomUUID()}:`,
     PARTY_REFRESH_MS: '100',
     PUBLIC_URL: server.url,

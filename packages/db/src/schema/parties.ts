@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** A public JSON Web Key Set as registered by a party (RFC 7517); private members are refused on entry. */
 export interface PublicJwks {
@@ -24,6 +24,8 @@ export const parties = pgTable(
     memberIds: text('member_ids').array().notNull().default(sql`'{}'::text[]`),
     /** RFC 9449: tokens of this party are bound to a key the caller proves on every request. */
     dpopRequired: boolean('dpop_required').notNull().default(false),
+    /** This party's requests a minute, when it differs from the deployment's default. */
+    rateLimitPerMinute: integer('rate_limit_per_minute'),
     active: boolean('active').notNull().default(true),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),

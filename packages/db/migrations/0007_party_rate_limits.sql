@@ -1,0 +1,1 @@
+ALTER TABLE "parties" ADD COLUMN "rate_limit_per_minute" integer;
