@@ -44,3 +44,30 @@ export async function pingDatabase(sql: Database['sql'], timeoutMs = 2000): Prom
     clearTimeout(timer);
   }
 }
+
+/** PostgreSQL error codes that mean "the server is going away or not there": class 57P and 08. */
+const unavailableCodes = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+/** postgres.js's own codes for a connection it could not make or lost. */
+const driverCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
+
+/**
+ * Whether an error (or its cause, as drizzle wraps driver errors) means the database is unreachable
+ * rather than that the query was wrong: the caller should get 503 and retry, not a 500.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && (unavailableCodes.has(code) || driverCodes.has(code))) return true;
+    current = current.cause;
+  }
+  return false;
+}

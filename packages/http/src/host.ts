@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { isDatabaseUnavailable } from '@samsyn/db';
 import { Scalar } from '@scalar/hono-api-reference';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -134,6 +135,12 @@ export function createHost(
     if (error instanceof HTTPException) {
       const code = statusToCode[error.status];
       if (code) return problemResponse(c, code, error.message || undefined);
+    }
+    if (isDatabaseUnavailable(error)) {
+      (c.var.logger ?? options.logger).warn({ err: error.message }, 'database unavailable');
+      return problemResponse(c, 'service-unavailable', 'the database is unavailable; retry shortly', {
+        headers: { 'retry-after': '2' },
+      });
     }
     (c.var.logger ?? options.logger).error({ err: error }, 'unhandled error');
     return problemResponse(c, 'internal-error', `quote request id ${c.get('requestId')} when reporting this`);

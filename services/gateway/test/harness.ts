@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { generateSigningJwk, loadSigningKey, type PersonVault, type SigningKey } from '@samsyn/auth';
 import { signAssertion } from '@samsyn/client';
+import { createDatabase } from '@samsyn/db';
 import { connectPlatform, createLogger, parseConfig, serviceConfigSchema } from '@samsyn/http';
 import {
   captureLogs,
@@ -37,9 +38,13 @@ export async function startTestGateway(
     redisUrl?: string;
     /** The default budget per party; tests that are not about rate limits get a large one. */
     rateLimitPerMinute?: number;
+    /** A migrated database of the test's own server (fault tests restart it) instead of a fresh one here. */
+    databaseUrl?: string;
   } = {},
 ): Promise<TestGateway> {
-  const database = await createTestDatabase();
+  const database: TestDatabase = options.databaseUrl
+    ? { ...createDatabase({ url: options.databaseUrl, maxConnections: 5, connectTimeoutSeconds: 2 }), url: options.databaseUrl, name: 'external' }
+    : await createTestDatabase();
   const logs = captureLogs();
   const logger = createLogger({ name: 'gateway-test', level: 'info', destination: logs.stream });
   const signingKey = await loadSigningKey(await generateSigningJwk());
