@@ -43,6 +43,8 @@ export const serviceConfigFields = {
   /** The gateway's public keys (a JWKS file), for verifying access tokens. */
   GATEWAY_JWKS_FILE: z.string().min(1).default('.data/keys/gateway.jwks.json'),
   PARTY_REFRESH_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
+  /** After SIGTERM, serve this long with /readyz at 503 before closing the listener. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(1000),
   /** Requests a minute per party (per person for citizens) unless the registry sets the party's own. */
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(6000),
   /** Secret for the keyed hash that names persons (HMAC-SHA256); losing it orphans every stored person. */

@@ -9,6 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { type AuthenticateOptions, authenticate } from './authenticate';
 import type { AppEnv } from './env';
+import { refuseNulCharacters } from './json-text';
 import type { Logger } from './logger';
 import { createAllowedMethodsLookup } from './method-not-allowed';
 import { createHttpMetrics } from './metrics';
@@ -109,8 +110,10 @@ export function createHost(
         }),
     }),
   );
+  const isJsonBody = (c: Context) =>
+    bodyMethods.has(c.req.method) && !nonJsonPaths.has(c.req.path) && hasBody(c);
   app.use(async (c, next) => {
-    if (bodyMethods.has(c.req.method) && !nonJsonPaths.has(c.req.path) && hasBody(c)) {
+    if (isJsonBody(c)) {
       const type = c.req.header('content-type') ?? '';
       if (!jsonContentType.test(type)) {
         return problemResponse(c, 'unsupported-media-type', 'send the body as application/json');
@@ -120,6 +123,7 @@ export function createHost(
   });
   if (options.auth) app.use('/v1/*', authenticate(options.auth));
   if (options.auth?.rateLimiter) app.use('/v1/*', rateLimitCallers(options.auth.rateLimiter));
+  app.use(refuseNulCharacters(isJsonBody));
 
   app.notFound((c) => {
     const allow = allowedMethods(c.req.path);

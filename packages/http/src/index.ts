@@ -6,6 +6,7 @@ export * from './env';
 export * from './fields';
 export * from './host';
 export * from './idempotency';
+export * from './json-text';
 export * from './logger';
 export * from './method-not-allowed';
 export * from './platform';

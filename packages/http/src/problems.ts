@@ -12,8 +12,10 @@ export const problemCatalogue = {
   'insufficient-scope': { status: 403, title: 'The access token lacks the scope this operation needs' },
   'not-found': { status: 404, title: 'No such resource' },
   'method-not-allowed': { status: 405, title: 'The resource does not support this method' },
+  'request-timeout': { status: 408, title: 'The request was not received in time' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'The request body has an unsupported media type' },
+  'headers-too-large': { status: 431, title: 'The request headers are too large' },
   'invalid-personnummer': { status: 422, title: 'Not a valid personnummer or samordningsnummer' },
   'unknown-party': { status: 422, title: 'A named party is not registered' },
   'idempotency-key-reused': {

@@ -70,5 +70,11 @@ export async function runService(
     },
     (host) => host.route('/', router),
   );
-  await serveUntilSignal(app, { port: config.PORT, host: config.HOST, logger, onClose: platform.close });
+  await serveUntilSignal(app, {
+    port: config.PORT,
+    host: config.HOST,
+    logger,
+    onClose: platform.close,
+    graceMs: config.SHUTDOWN_GRACE_MS,
+  });
 }

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { answerClientErrors } from '@samsyn/http';
 
 type FetchApp = { fetch: Parameters<typeof serve>[0]['fetch'] };
 
@@ -16,5 +17,7 @@ export function startServer(app: FetchApp): Promise<{ url: string; close: () => 
           }),
       });
     });
+    // As serveUntilSignal does: what Node's parser refuses is answered in problem+json too.
+    answerClientErrors(server);
   });
 }

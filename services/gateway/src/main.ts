@@ -32,4 +32,10 @@ const app = createApp({
     allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
   },
 });
-await serveUntilSignal(app, { port: config.PORT, host: config.HOST, logger, onClose: platform.close });
+await serveUntilSignal(app, {
+  port: config.PORT,
+  host: config.HOST,
+  logger,
+  onClose: platform.close,
+  graceMs: config.SHUTDOWN_GRACE_MS,
+});

@@ -43,7 +43,11 @@ export async function startTestGateway(
   } = {},
 ): Promise<TestGateway> {
   const database: TestDatabase = options.databaseUrl
-    ? { ...createDatabase({ url: options.databaseUrl, maxConnections: 5, connectTimeoutSeconds: 2 }), url: options.databaseUrl, name: 'external' }
+    ? {
+        ...createDatabase({ url: options.databaseUrl, maxConnections: 5, connectTimeoutSeconds: 2 }),
+        url: options.databaseUrl,
+        name: 'external',
+      }
     : await createTestDatabase();
   const logs = captureLogs();
   const logger = createLogger({ name: 'gateway-test', level: 'info', destination: logs.stream });

@@ -28,17 +28,21 @@ export async function peopleAt(
     statuses: Array<[Category, string, string, Record<string, unknown>]>;
   }>(sql`
     with consented as (
-      select c.person_key, array_agg(distinct cat) as categories
-      from consents c, unnest(c.categories) as cat
+      select c.person_key,
+        (select array_agg(distinct cat) from consents c2, unnest(c2.categories) as cat
+         where c2.person_key = c.person_key and c2.id = any(array_agg(c.id))) as categories,
+        (select array_agg(distinct party) from consents c3, unnest(c3.parties) as party
+         where c3.person_key = c.person_key and c3.id = any(array_agg(c.id))) as parties
+      from consents c
       where 'follow_up' = any(c.purposes) and ${scope.forbundId} = any(c.parties)
         and c.valid_from <= now() and c.valid_until > now() and (c.revoked_at is null or c.revoked_at > now())
       group by c.person_key
     ),
     population as (${
       only
-        ? sql`select c.person_key, c.categories from consented c
+        ? sql`select c.person_key, c.categories, c.parties from consented c
               where c.person_key = any(string_to_array(${only.join(',')}, ',')) and 'assistance' = any(c.categories)`
-        : sql`select distinct c.person_key, c.categories
+        : sql`select distinct c.person_key, c.categories, c.parties
               from status_periods sp join consented c on c.person_key = sp.person_key
               where sp.category = 'assistance' and sp.kind = 'active' and 'assistance' = any(c.categories)
                 and sp.party_id = any(string_to_array(${kommuner}, ',')) and ${validAt}`
@@ -54,7 +58,8 @@ export async function peopleAt(
     join persons pe on pe.person_key = p.person_key
     join status_periods sp on sp.person_key = p.person_key
     left join open_sips os on os.person_key = p.person_key
-    where sp.category = any(p.categories) and ${validAt}
+    -- Only what the follow-up consent covers: its categories, from the parties it names.
+    where sp.category = any(p.categories) and sp.party_id = any(p.parties) and ${validAt}
       and (sp.category <> 'assistance' or sp.party_id = any(string_to_array(${kommuner}, ',')))
     group by p.person_key, pe.birth_year, pe.birth_month, pe.legal_sex, os.person_key`);
   const people = new Map<string, PersonAt>();
