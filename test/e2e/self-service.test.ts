@@ -371,3 +371,20 @@ describe('log review for agencies (logguppföljning)', () => {
     expect(days.every((d) => d.officer.startsWith('region'))).toBe(true);
   });
 });
+
+describe('metrics exposition', () => {
+  it('holds no personnummer and no person key, whatever the requests carried', async () => {
+    // A personnummer where it must never be: in a path. It is refused, and must not become a label.
+    await fetch(`${gateway.url}/v1/consents/${anna.replace('-', '')}`, {
+      headers: { authorization: `Bearer ${tokens.kommun}` },
+    });
+    const text = await (await fetch(`${gateway.url}/metrics`)).text();
+    expect(text).toContain('samsyn_http_requests_total');
+    for (const number of [anna, bo, cecilia, dan]) {
+      const twelve = number.replace('-', '');
+      for (const form of [twelve, twelve.slice(2), number, `${twelve.slice(2, 8)}-${twelve.slice(8)}`])
+        expect(text).not.toContain(form);
+      expect(text).not.toContain(gateway.persons.keyOf(twelve));
+    }
+  });
+});
