@@ -54,8 +54,14 @@ export const categoryLabels: Record<Category, string> = {
   employment: 'Arbetsförmedlingen',
 };
 
-/** RFC 3339 full-date, YYYY-MM-DD. */
-export const isoDate = z.iso.date().max(10);
+/**
+ * RFC 3339 full-date, YYYY-MM-DD, from 0001-01-01: ISO 8601 has a year 0000, but PostgreSQL (and the
+ * proleptic Gregorian calendar it stores) has none, so such a date could never be stored or compared.
+ */
+export const isoDate = z.iso
+  .date()
+  .max(10)
+  .refine((value) => !value.startsWith('0000'), 'there is no year 0000');
 const date = isoDate;
 
 /** Socialstyrelsen's försörjningshinder, the registered obstacle to self-support. */

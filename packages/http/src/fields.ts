@@ -88,5 +88,14 @@ export const partyIdField = z
   .regex(partyIdRegex, 'must be a party id such as kommun:1281, region:12, fk, af')
   .openapi({ example: 'region:12' });
 
+// ISO 8601 has a year 0000; PostgreSQL has none, so such a date or instant could never be stored.
+const notYearZero = (value: string) => !value.startsWith('0000');
+
 /** An instant in RFC 3339 with an offset; returned in UTC. */
-export const instantField = z.iso.datetime({ offset: true }).max(35);
+export const instantField = z.iso
+  .datetime({ offset: true })
+  .max(35)
+  .refine(notYearZero, 'there is no year 0000');
+
+/** RFC 3339 full-date, YYYY-MM-DD, from 0001-01-01 (as `isoDate` in the domain). */
+export const dateField = z.iso.date().max(10).refine(notYearZero, 'there is no year 0000');

@@ -9,7 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { type AuthenticateOptions, authenticate } from './authenticate';
 import type { AppEnv } from './env';
-import { refuseNulCharacters } from './json-text';
+import { refuseUnstorableText } from './json-text';
 import type { Logger } from './logger';
 import { createAllowedMethodsLookup } from './method-not-allowed';
 import { createHttpMetrics } from './metrics';
@@ -123,7 +123,7 @@ export function createHost(
   });
   if (options.auth) app.use('/v1/*', authenticate(options.auth));
   if (options.auth?.rateLimiter) app.use('/v1/*', rateLimitCallers(options.auth.rateLimiter));
-  app.use(refuseNulCharacters(isJsonBody));
+  app.use(refuseUnstorableText(isJsonBody));
 
   app.notFound((c) => {
     const allow = allowedMethods(c.req.path);

@@ -89,7 +89,8 @@ export function problemResponse(
   extra: { errors?: FieldError[]; headers?: Record<string, string> } = {},
 ): Response {
   const body = problemBody(code, detail, {
-    instance: c.req.path,
+    // The Problem schema caps `instance` at 2,000 characters; a longer path is cut, not echoed whole.
+    instance: c.req.path.slice(0, 2000),
     ...(c.get('requestId') ? { requestId: c.get('requestId') } : {}),
     ...(extra.errors ? { errors: extra.errors } : {}),
   });

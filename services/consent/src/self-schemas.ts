@@ -1,5 +1,6 @@
 import { representativeKinds } from '@samsyn/domain';
 import {
+  dateField,
   freeText,
   instantField,
   PageInfoSchema,
@@ -65,8 +66,8 @@ export const ReceiptSchema = z.object({ receipt: z.string().max(20_000) }).opena
 
 export const accessLogQuery = paginationQuery.extend({
   ...representationQuery.shape,
-  from: z.iso.date().max(10).optional().openapi({ description: 'First day, inclusive' }),
-  to: z.iso.date().max(10).optional().openapi({ description: 'Last day, inclusive' }),
+  from: dateField.optional().openapi({ description: 'First day, inclusive' }),
+  to: dateField.optional().openapi({ description: 'Last day, inclusive' }),
   party: partyIdField.optional().openapi({ description: 'Only this party’s accesses' }),
 });
 

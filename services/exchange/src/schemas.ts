@@ -1,5 +1,5 @@
 import { type Category, categories, categoryOwners, isoDate, purposes, statusKinds } from '@samsyn/domain';
-import { PageInfoSchema, personnummerField, z } from '@samsyn/http';
+import { dateField, PageInfoSchema, personnummerField, z } from '@samsyn/http';
 
 type EventVariant = z.ZodObject<{
   personnummer: typeof personnummerField;
@@ -33,7 +33,7 @@ function eventVariants(category: Category): [EventVariant, ...EventVariant[]] {
             personnummer: personnummerField,
             category: z.literal(category),
             kind: z.literal(kind),
-            effectiveDate: z.iso.date().max(10).openapi({
+            effectiveDate: dateField.openapi({
               description: 'The date the status took effect',
               example: '2026-11-02',
             }),

@@ -87,6 +87,9 @@ export async function flowTables(db: Db, scope: Scope, from: string, to: string,
       { key: 'invitations_answered', label: 'Kallelser besvarade', count: counts.answered },
     ],
   });
+  // Counts of SIPs, meetings and invitations are not parts of the people counted: no share of them.
+  const activityTable = report.tables.at(-1);
+  if (activityTable) for (const cell of activityTable.cells) cell.share = null;
   report.additive({
     key: 'sips_closed_by_reason',
     title: 'Avslutade SIP:ar efter orsak',

@@ -1,4 +1,4 @@
-import { z } from '@samsyn/http';
+import { dateField, z } from '@samsyn/http';
 
 const count = z.number().int().min(0).max(100_000_000).nullable().openapi({ format: 'int32' });
 
@@ -87,7 +87,7 @@ export const FlowReportSchema = z
   })
   .openapi('FlowReport');
 
-const day = (description: string) => z.iso.date().max(10).openapi({ description, example: '2017-02-01' });
+const day = (description: string) => dateField.openapi({ description, example: '2017-02-01' });
 const forbund = z
   .string()
   .max(100)

@@ -1,7 +1,15 @@
 import { actionStatuses, closureReasons, sipPhases } from '@samsyn/domain';
-import { freeText, instantField, PageInfoSchema, partyIdField, personnummerField, z } from '@samsyn/http';
+import {
+  dateField,
+  freeText,
+  instantField,
+  PageInfoSchema,
+  partyIdField,
+  personnummerField,
+  z,
+} from '@samsyn/http';
 
-const date = z.iso.date().max(10);
+const date = dateField;
 
 export const GoalSchema = z
   .strictObject({
@@ -198,7 +206,11 @@ export const MeetingSchema = z
   })
   .openapi('Meeting');
 
-export const ActionSchema = ActionInputSchema.extend({ id: z.uuid().max(36) }).openapi('SipAction');
+// Spelled out, not `.extend`: the generator writes an extended strict object as an `allOf` whose two
+// parts each forbid the other's properties, a schema no action could match.
+export const ActionSchema = z
+  .strictObject({ ...ActionInputSchema.shape, id: z.uuid().max(36) })
+  .openapi('SipAction');
 
 export const SipSchema = z
   .object({

@@ -4,6 +4,7 @@ import {
   agencyCaller,
   commonProblemResponses,
   createRoute,
+  jsonBodyProblemResponses,
   type OpenAPIHono,
   ProblemError,
   problemResponseSpec,
@@ -34,6 +35,7 @@ export const acknowledgeWithdrawalRoute = createRoute({
     },
     ...securedProblemResponses,
     404: problemResponseSpec('not-found'),
+    ...jsonBodyProblemResponses,
     ...commonProblemResponses,
   },
 });

@@ -4,6 +4,7 @@ import {
   agencyCaller,
   commonProblemResponses,
   createRoute,
+  dateField,
   type OpenAPIHono,
   ProblemError,
   type ServiceDeps,
@@ -58,8 +59,8 @@ export const accessReviewRoute = createRoute({
   ...secured('consent:read'),
   request: {
     query: z.object({
-      from: z.iso.date().max(10).openapi({ description: 'First day, inclusive' }),
-      to: z.iso.date().max(10).openapi({ description: 'Last day, inclusive' }),
+      from: dateField.openapi({ description: 'First day, inclusive' }),
+      to: dateField.openapi({ description: 'Last day, inclusive' }),
     }),
   },
   responses: {

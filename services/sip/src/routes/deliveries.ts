@@ -4,6 +4,7 @@ import {
   agencyCaller,
   commonProblemResponses,
   createRoute,
+  jsonBodyProblemResponses,
   type OpenAPIHono,
   ProblemError,
   paginationQuery,
@@ -58,6 +59,7 @@ export const redriveDeliveryRoute = createRoute({
   responses: {
     202: { description: 'Queued again', content: { 'application/json': { schema: DeliverySchema } } },
     ...securedProblemResponses,
+    ...jsonBodyProblemResponses,
     404: problemResponseSpec('not-found'),
     409: problemResponseSpec('not-redrivable'),
     ...commonProblemResponses,
