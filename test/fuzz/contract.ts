@@ -4,7 +4,7 @@ import { sealAuditLog } from '@samsyn/audit';
 import { generateSigningJwk } from '@samsyn/auth';
 import { signAssertion } from '@samsyn/client';
 import { auditTreeHeads, deliveries, invitations, meetings, parties, sequenceAuditLog } from '@samsyn/db';
-import { luhnValid, parsePersonNumber } from '@samsyn/domain';
+import { categories, luhnValid, parsePersonNumber } from '@samsyn/domain';
 import { problemCatalogue, problemTypePrefix } from '@samsyn/http';
 import {
   createTestCitizenIssuer,
@@ -1775,17 +1775,7 @@ async function seed(seedValue: number): Promise<Seeded> {
 
   // Consents for the people the requests name: one wide, one revoked, some for the others.
   const allParties = [kommun.id, kommun2.id, region.id, fk.id, af.id, forbund.id];
-  const allCategories = [
-    'assistance',
-    'planning',
-    'incapacity',
-    'care',
-    'certificate',
-    'diagnosis',
-    'insurance',
-    'coordination',
-    'employment',
-  ] as const;
+  const allCategories = categories;
   const consentIds: string[] = [];
   const consentPerson: Record<string, string> = {};
   const consent = async (personnummer: string, i: number) => {
