@@ -2338,7 +2338,6 @@ export async function fuzzGateway(options: FuzzOptions): Promise<FuzzFigures> {
   };
   const isRejection = (sent: Sent) =>
     typeof sent.status === 'number' && sent.status >= 400 && sent.status < 500;
-  const isSuccess = (sent: Sent) => typeof sent.status === 'number' && sent.status < 400;
 
   /** Sends a 4xx again alone and checks that the rejection stored nothing. */
   const replayAlone = async (request: FuzzRequest) => {

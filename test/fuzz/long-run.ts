@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
  */
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const requests = process.env.FUZZ_REQUESTS ?? '100000';
-const seed = process.env.FUZZ_SEED ?? String((Date.now() ^ (Math.random() * 2 ** 31)) | 0);
+const seed =
+  process.env.FUZZ_SEED && process.env.FUZZ_SEED !== 'random'
+    ? process.env.FUZZ_SEED
+    : String((Date.now() ^ (Math.random() * 2 ** 31)) | 0);
 console.log(`fuzz:long — ${requests} requests, FUZZ_SEED=${seed}`);
 const result = spawnSync('pnpm', ['exec', 'vitest', 'run', 'test/fuzz/contract.test.ts'], {
   cwd: root,
