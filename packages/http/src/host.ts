@@ -32,6 +32,11 @@ export interface HostOptions {
   /** Paths whose bodies are not JSON (the OAuth token endpoint is form-encoded). */
   nonJsonPaths?: readonly string[];
   publicUrl?: string;
+  /**
+   * Adds `GET /bench/constant`, answered before any middleware: the floor a benchmark compares real
+   * routes against, in the same process and server. Off in every deployment.
+   */
+  benchRoutes?: boolean;
 }
 
 const statusToCode: Partial<Record<number, ProblemCode>> = {
@@ -75,6 +80,8 @@ export function createHost(
   const allowedMethods = createAllowedMethodsLookup(() => app.routes);
   const nonJsonPaths = new Set(options.nonJsonPaths ?? []);
 
+  // Registered first, so its handler answers before every middleware below runs.
+  if (options.benchRoutes) app.get('/bench/constant', (c) => c.json({ status: 'ok' }));
   app.use(requestId({ headerName: 'X-Request-Id' }));
   app.use(async (c, next) => {
     const started = performance.now();

@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import type { ZodError } from 'zod';
 import type { AppEnv } from './env';
 import { type FieldError, type ProblemCode, problemCatalogue, problemResponse } from './problems';
@@ -57,4 +58,34 @@ export function createRouter(): OpenAPIHono<AppEnv> {
       }
     },
   });
+}
+
+type OpenApiRegistration = OpenAPIHono<AppEnv>['openapi'];
+type RouteRequest = Parameters<OpenApiRegistration>[0]['request'];
+
+/** Hands the handler each declared request part as sent, where validation would have handed it checked. */
+function passUnchecked(request: RouteRequest): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (request?.body) c.req.addValidatedData('json', await c.req.json());
+    if (request?.query) c.req.addValidatedData('query', c.req.query());
+    if (request?.params) c.req.addValidatedData('param', c.req.param());
+    if (request?.headers) c.req.addValidatedData('header', c.req.header());
+    await next();
+  };
+}
+
+/**
+ * The same routes with request validation left out, so a benchmark can measure what validation costs
+ * on an otherwise identical request. Never mounted in a deployment: the gateway adds it only with
+ * `BENCH_ROUTES=true`.
+ */
+export function createUnvalidatedRouter(): OpenAPIHono<AppEnv> {
+  const router = createRouter();
+  const register = router.openapi.bind(router);
+  router.openapi = ((route, handler, hook) => {
+    const { request, middleware, ...rest } = route;
+    const own = middleware === undefined ? [] : Array.isArray(middleware) ? middleware : [middleware];
+    return register({ ...rest, middleware: [...own, passUnchecked(request)] }, handler, hook);
+  }) as OpenApiRegistration;
+  return router;
 }

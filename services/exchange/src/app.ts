@@ -9,8 +9,7 @@ export const serviceDescription =
   'Consent-gated publishing and querying of case status between kommun, region, Försäkringskassan and Arbetsförmedlingen.';
 
 /** The exchange service's routes; hosted alone by main.ts or together with the others by the gateway. */
-export function createApp(deps: ServiceDeps) {
-  const app = createRouter();
+export function createApp(deps: ServiceDeps, app = createRouter()) {
   registerPublishStatusEvent(app, deps);
   registerPublishStatusEventBatch(app, deps);
   registerQueryStatuses(app, deps);

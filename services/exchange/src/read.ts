@@ -1,7 +1,6 @@
-import { appendAudit, currentStatuses, parties, statusEvents, type Tx } from '@samsyn/db';
+import { appendAuditEntry, type CurrentStatusRow, type SqlClient } from '@samsyn/db';
 import type { Category } from '@samsyn/domain';
-import { type AnyColumn, and, desc, eq, inArray, or, sql } from 'drizzle-orm';
-import type { AccessDecision } from './access';
+import { type AccessDecision, allows } from './access';
 
 export interface StatusView {
   party: { id: string; displayName: string };
@@ -11,14 +10,7 @@ export interface StatusView {
   publishedAt: string;
 }
 
-function view(row: {
-  partyId: string;
-  displayName: string | null;
-  kind: string;
-  effectiveDate: string;
-  data: Record<string, unknown>;
-  publishedAt: Date;
-}): StatusView {
+function view(row: Omit<CurrentStatusRow, 'category'>): StatusView {
   return {
     party: { id: row.partyId, displayName: row.displayName ?? row.partyId },
     kind: row.kind,
@@ -29,74 +21,49 @@ function view(row: {
 }
 
 /** The current status of every granted category, from the publishers each grant allows. */
-export async function readCurrentStatuses(tx: Tx, decision: AccessDecision) {
-  const rows =
-    decision.grants.size === 0
-      ? []
-      : await tx
-          .select({
-            category: currentStatuses.category,
-            partyId: currentStatuses.partyId,
-            displayName: parties.displayName,
-            kind: currentStatuses.kind,
-            effectiveDate: currentStatuses.effectiveDate,
-            data: currentStatuses.data,
-            publishedAt: currentStatuses.publishedAt,
-          })
-          .from(currentStatuses)
-          .leftJoin(parties, eq(parties.id, currentStatuses.partyId))
-          .where(
-            and(eq(currentStatuses.personKey, decision.personKey), allowedRows(decision, currentStatuses)),
-          )
-          .orderBy(currentStatuses.category, currentStatuses.partyId);
+export function grantedStatuses(decision: AccessDecision, statuses: readonly CurrentStatusRow[]) {
+  const visible = statuses.filter((row) => allows(decision, row));
   return decision.requested.map((category) => {
     if (!decision.grants.has(category)) return { category, access: 'withheld' as const };
-    const statuses = rows.filter((row) => row.category === category).map(view);
-    return { category, access: 'granted' as const, statuses };
+    const inCategory = visible.filter((row) => row.category === category).map(view);
+    return { category, access: 'granted' as const, statuses: inCategory };
   });
 }
 
-/**
- * SQL for "a row this decision allows": its category is granted and its publisher is named in a
- * covering consent or is of a kind a statutory basis opens. Kinds are the part of a party id before ':'.
- */
-function allowedRows(decision: AccessDecision, columns: { category: AnyColumn; partyId: AnyColumn }) {
-  const publisherKind = sql<string>`split_part(${columns.partyId}, ':', 1)`;
-  return or(
-    ...[...decision.grants].map(([category, grant]) =>
-      and(
-        eq(columns.category, category),
-        or(inArray(columns.partyId, [...grant.parties]), inArray(publisherKind, [...grant.partyKinds])),
-      ),
-    ),
-  );
+/** Per granted category, the publishers and publisher kinds the decision opens, for SQL to filter by. */
+function grantFilter(decision: AccessDecision) {
+  return [...decision.grants].map(([category, grant]) => ({
+    category,
+    parties: [...grant.parties],
+    kinds: [...grant.partyKinds],
+  }));
 }
 
 /** One page of the event history of the granted categories, newest first. */
-export async function readTimeline(tx: Tx, decision: AccessDecision, page: { limit: number; page: number }) {
+export async function readTimeline(
+  sql: SqlClient,
+  decision: AccessDecision,
+  page: { limit: number; page: number },
+) {
   const withheldCategories = decision.requested.filter((category) => !decision.grants.has(category));
   if (decision.grants.size === 0) return { events: [], withheldCategories, hasMore: false };
-  const rows = await tx
-    .select({
-      id: statusEvents.id,
-      category: statusEvents.category,
-      partyId: statusEvents.partyId,
-      displayName: parties.displayName,
-      kind: statusEvents.kind,
-      effectiveDate: statusEvents.effectiveDate,
-      data: statusEvents.data,
-      publishedAt: statusEvents.publishedAt,
-    })
-    .from(statusEvents)
-    .leftJoin(parties, eq(parties.id, statusEvents.partyId))
-    .where(and(eq(statusEvents.personKey, decision.personKey), allowedRows(decision, statusEvents)))
-    .orderBy(desc(statusEvents.effectiveDate), desc(statusEvents.position))
-    .limit(page.limit + 1)
-    .offset((page.page - 1) * page.limit);
+  const rows = await sql<Array<Omit<CurrentStatusRow, 'publishedAt'> & { id: string; publishedAt: string }>>`
+    select e.id, e.category, e.party_id as "partyId", p.display_name as "displayName", e.kind,
+           e.effective_date::text as "effectiveDate", e.data, e.published_at as "publishedAt"
+    from status_events e left join parties p on p.id = e.party_id
+    where e.person_key = ${decision.personKey}
+      and exists (
+        select 1 from jsonb_to_recordset(${JSON.stringify(grantFilter(decision))}::jsonb) g(category text, parties text[], kinds text[])
+        where g.category = e.category
+          and (e.party_id = any(g.parties) or split_part(e.party_id, ':', 1) = any(g.kinds)))
+    order by e.effective_date desc, e.position desc
+    limit ${page.limit + 1} offset ${(page.page - 1) * page.limit}`;
   return {
-    events: rows
-      .slice(0, page.limit)
-      .map((row) => ({ id: row.id, category: row.category as Category, ...view(row) })),
+    events: rows.slice(0, page.limit).map((row) => ({
+      id: row.id,
+      category: row.category as Category,
+      ...view({ ...row, publishedAt: new Date(row.publishedAt) }),
+    })),
     withheldCategories,
     hasMore: rows.length > page.limit,
   };
@@ -104,7 +71,7 @@ export async function readTimeline(tx: Tx, decision: AccessDecision, page: { lim
 
 /** The audit entry of a read that returned personal data; written in the reading transaction. */
 export async function auditRead(
-  tx: Tx,
+  sql: SqlClient,
   decision: AccessDecision,
   entry: {
     action: 'status.read' | 'status.timeline.read';
@@ -115,7 +82,7 @@ export async function auditRead(
     details?: Record<string, unknown>;
   },
 ) {
-  await appendAudit(tx, {
+  await appendAuditEntry(sql, {
     action: entry.action,
     partyId: entry.partyId,
     officerId: entry.officerId,

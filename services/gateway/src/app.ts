@@ -6,6 +6,7 @@ import {
   type AuthenticateOptions,
   createHost,
   createRouter,
+  createUnvalidatedRouter,
   type Logger,
   type ReadinessCheck,
 } from '@samsyn/http';
@@ -30,6 +31,8 @@ export interface GatewayDeps {
   bodyLimitBytes: number;
   webhookPolicy: { allowHttp: boolean; allowPrivateNetworks: boolean };
   suppressionThreshold: number;
+  /** Benchmark-only routes: a constant route and the exchange without request validation. */
+  benchRoutes?: boolean;
 }
 
 /**
@@ -58,6 +61,7 @@ export function createApp(deps: GatewayDeps) {
       auth: deps.auth,
       nonJsonPaths: [tokenEndpointPath],
       publicUrl: deps.publicUrl,
+      benchRoutes: deps.benchRoutes ?? false,
     },
     (host) => {
       const own = createRouter();
@@ -79,6 +83,9 @@ export function createApp(deps: GatewayDeps) {
       host.route('/', own);
       for (const service of [exchange, consent, sip, metrics])
         host.route('/', service.createApp(serviceDeps));
+      if (deps.benchRoutes) {
+        host.route('/v1/bench-unvalidated', exchange.createApp(serviceDeps, createUnvalidatedRouter()));
+      }
     },
   );
 }

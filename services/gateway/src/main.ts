@@ -27,6 +27,7 @@ const app = createApp({
   accessTokenTtlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   bodyLimitBytes: config.BODY_LIMIT_BYTES,
   suppressionThreshold: config.METRICS_SUPPRESSION_THRESHOLD,
+  benchRoutes: config.BENCH_ROUTES,
   webhookPolicy: {
     allowHttp: config.WEBHOOK_ALLOW_HTTP,
     allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,

@@ -3,3 +3,4 @@ export * from './consents';
 export * from './idempotency';
 export * from './outbox';
 export * from './persons';
+export * from './access-facts';

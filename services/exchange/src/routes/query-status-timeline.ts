@@ -1,3 +1,4 @@
+import { sqlClientOf } from '@samsyn/db';
 import {
   type AppEnv,
   agencyCaller,
@@ -46,11 +47,11 @@ export function registerQueryStatusTimeline(app: OpenAPIHono<AppEnv>, deps: Serv
     const caller = agencyCaller(c);
     const query = c.req.valid('json');
     const page = c.req.valid('query');
-    const timeline = await deps.db.transaction(async (tx) => {
-      const decision = await decideAccess(tx, deps.persons, caller, query);
-      const result = await readTimeline(tx, decision, page);
+    const timeline = await sqlClientOf(deps.db).begin(async (sql) => {
+      const { decision } = await decideAccess(sql, deps.persons, caller, query);
+      const result = await readTimeline(sql, decision, page);
       if (decision.grants.size > 0) {
-        await auditRead(tx, decision, {
+        await auditRead(sql, decision, {
           action: 'status.timeline.read',
           partyId: caller.partyId,
           officerId: caller.officerId,

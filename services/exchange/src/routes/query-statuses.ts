@@ -1,3 +1,4 @@
+import { sqlClientOf } from '@samsyn/db';
 import {
   type AppEnv,
   agencyCaller,
@@ -10,7 +11,7 @@ import {
   securedProblemResponses,
 } from '@samsyn/http';
 import { decideAccess } from '../access';
-import { auditRead, readCurrentStatuses } from '../read';
+import { auditRead, grantedStatuses } from '../read';
 import { StatusQueryResultSchema, StatusQuerySchema } from '../schemas';
 
 export const queryStatusesRoute = createRoute({
@@ -42,11 +43,13 @@ export function registerQueryStatuses(app: OpenAPIHono<AppEnv>, deps: ServiceDep
   app.openapi(queryStatusesRoute, async (c) => {
     const caller = agencyCaller(c);
     const query = c.req.valid('json');
-    const categories = await deps.db.transaction(async (tx) => {
-      const decision = await decideAccess(tx, deps.persons, caller, query);
-      const result = await readCurrentStatuses(tx, decision);
+    const categories = await sqlClientOf(deps.db).begin(async (sql) => {
+      const { decision, statuses } = await decideAccess(sql, deps.persons, caller, query, {
+        withStatuses: true,
+      });
+      const result = grantedStatuses(decision, statuses);
       if (decision.grants.size > 0) {
-        await auditRead(tx, decision, {
+        await auditRead(sql, decision, {
           action: 'status.read',
           partyId: caller.partyId,
           officerId: caller.officerId,
