@@ -60,11 +60,16 @@ function hasBody(c: Context): boolean {
 }
 
 // The browser bundle is not in the package's `exports`; find it beside the main entry and serve it
-// ourselves so /docs works without reaching a CDN.
-const scalarBundle = path.join(
-  path.dirname(createRequire(import.meta.url).resolve('@scalar/api-reference')),
-  'browser/standalone.js',
-);
+// ourselves so /docs works without reaching a CDN. Looked up on first use: a bundled process that
+// never serves docs (the dispatcher) need not have the package installed beside it.
+let scalarBundle: string | undefined;
+function scalarBundlePath(): string {
+  scalarBundle ??= path.join(
+    path.dirname(createRequire(import.meta.url).resolve('@scalar/api-reference')),
+    'browser/standalone.js',
+  );
+  return scalarBundle;
+}
 
 /**
  * The one place that builds an HTTP application: request ids, logs, metrics, size and media-type limits,
@@ -188,7 +193,7 @@ export function createHost(
   app.get('/openapi.json', (c) => c.json(openApiDocument(app, options)));
   app.get('/docs/scalar.js', async (c) => {
     const { readFile } = await import('node:fs/promises');
-    return c.body(await readFile(scalarBundle), 200, {
+    return c.body(await readFile(scalarBundlePath()), 200, {
       'content-type': 'text/javascript; charset=utf-8',
       'cache-control': 'public, max-age=86400',
     });

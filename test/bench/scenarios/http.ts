@@ -42,6 +42,11 @@ function bearer(bench: HttpBench, party: string): Record<string, string> {
   return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 }
 
+/** BENCH_PRODUCT_ENV='{"LOG_LEVEL":"warn"}' tries a setting of the product without editing code. */
+function extraEnv(): Record<string, string> {
+  return JSON.parse(process.env.BENCH_PRODUCT_ENV ?? '{}') as Record<string, string>;
+}
+
 /**
  * The product with `persons` people who each have a consent naming every publisher and the requester
  * and a current status from four parties, published through the API.
@@ -52,7 +57,7 @@ export async function prepareHttpBench(options: {
 }): Promise<HttpBench> {
   const product = await startProduct({
     dispatcher: true,
-    env: { BENCH_ROUTES: 'true', DB_POOL_MAX: '20' },
+    env: { BENCH_ROUTES: 'true', DB_POOL_MAX: '20', ...extraEnv() },
     say: options.say,
   });
   const tokens = new Map<string, string>();

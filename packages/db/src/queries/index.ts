@@ -1,5 +1,4 @@
 export * from './audit';
-export * from './consents';
 export * from './idempotency';
 export * from './outbox';
 export * from './persons';

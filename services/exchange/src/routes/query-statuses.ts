@@ -1,4 +1,4 @@
-import { sqlClientOf } from '@samsyn/db';
+import { pipelinedTransaction, sqlClientOf } from '@samsyn/db';
 import {
   type AppEnv,
   agencyCaller,
@@ -43,19 +43,20 @@ export function registerQueryStatuses(app: OpenAPIHono<AppEnv>, deps: ServiceDep
   app.openapi(queryStatusesRoute, async (c) => {
     const caller = agencyCaller(c);
     const query = c.req.valid('json');
-    const categories = await sqlClientOf(deps.db).begin(async (sql) => {
+    const categories = await pipelinedTransaction(sqlClientOf(deps.db), async (sql, commit) => {
       const { decision, statuses } = await decideAccess(sql, deps.persons, caller, query, {
         withStatuses: true,
       });
       const result = grantedStatuses(decision, statuses);
       if (decision.grants.size > 0) {
-        await auditRead(sql, decision, {
+        const audited = auditRead(sql, decision, {
           action: 'status.read',
           partyId: caller.partyId,
           officerId: caller.officerId,
           purpose: query.purpose,
           requestId: c.get('requestId'),
         });
+        await Promise.all([audited, commit()]);
       }
       return result;
     });
