@@ -114,7 +114,7 @@ function publishRequest(bench: HttpBench): LoadRequest {
   };
 }
 
-function batchRequest(bench: HttpBench): LoadRequest {
+export function batchRequestFor(bench: HttpBench): LoadRequest {
   return {
     method: 'POST',
     path: '/v1/status-events/batch',
@@ -199,7 +199,7 @@ export async function measureHttp(
     statusQueryUnvalidated: load(statusQueryRequest(bench, '/v1/bench-unvalidated')),
     publish: load(publishRequest(bench)),
     duplicatePublish: load(duplicate),
-    batchPublish: load(batchRequest(bench), 4),
+    batchPublish: load(batchRequestFor(bench), 4),
     insertTps: () =>
       measurePgbench(bench.product.database.url, { rowsPerStatement: 1, seconds: options.seconds }),
     batchInsertTps: () =>

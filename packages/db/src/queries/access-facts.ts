@@ -1,7 +1,7 @@
 import type { ConsentTerms, StatutoryBasis, StatutoryCondition } from '@samsyn/domain';
 import type postgres from 'postgres';
 import type { Db } from '../client';
-import type { AuditEntry } from './audit';
+import { type AuditEntry, auditInsertFromJson, auditRowsJson } from './audit';
 
 /**
  * postgres.js beneath drizzle (which makes it pass dates, times and JSON parameters through as text), for the audited read path that every agency call takes. Its tagged
@@ -144,14 +144,7 @@ export async function loadAccessFacts(
   };
 }
 
-/** `appendAudit` for the same path: one prepared insert in the caller's transaction. */
+/** `appendAudit` for the same path: the same insert, prepared, in the caller's transaction. */
 export async function appendAuditEntry(sql: SqlClient, entry: AuditEntry): Promise<void> {
-  await sql`
-    insert into audit_log (action, party_id, officer_id, actor_person_key, person_key, purpose, legal_basis,
-                           consent_ids, statutory_basis_ids, categories, request_id, details)
-    values (${entry.action}, ${entry.partyId ?? null}, ${entry.officerId ?? null},
-            ${entry.actorPersonKey ?? null}, ${entry.personKey}, ${entry.purpose ?? null},
-            ${entry.legalBasis ?? null}, ${sql.array(entry.consentIds ?? [])}::uuid[],
-            ${sql.array(entry.statutoryBasisIds ?? [])}::text[], ${sql.array(entry.categories ?? [])}::text[],
-            ${entry.requestId ?? null}, ${JSON.stringify(entry.details ?? {})}::jsonb)`;
+  await sql.unsafe(auditInsertFromJson, [auditRowsJson([entry])], { prepare: true });
 }
