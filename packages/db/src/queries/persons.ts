@@ -31,6 +31,15 @@ export async function ensurePersons(db: DbOrTx, rows: PersonRow[]): Promise<void
     on conflict (person_key) do nothing`);
 }
 
+/** Which of these person keys are recorded already. */
+export async function existingPersonKeys(db: DbOrTx, keys: readonly string[]): Promise<Set<string>> {
+  if (keys.length === 0) return new Set();
+  const rows = await db.execute<{ person_key: string }>(sql`
+    select person_key from persons
+    where person_key = any(array(select jsonb_array_elements_text(${JSON.stringify(keys)}::jsonb)))`);
+  return new Set(rows.map((row) => row.person_key));
+}
+
 export function ensurePerson(db: DbOrTx, person: PersonRow): Promise<void> {
   return ensurePersons(db, [person]);
 }
