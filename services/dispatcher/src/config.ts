@@ -5,6 +5,8 @@ const ms = (min: number, max: number) => z.coerce.number().int().min(min).max(ma
 
 export const dispatcherConfigSchema = z.object({
   DATABASE_URL: serviceConfigFields.DATABASE_URL,
+  /** Connections for the relay, the sequencer and the workers' batched reads and writes. */
+  DB_POOL_MAX: serviceConfigFields.DB_POOL_MAX.default(6),
   REDIS_URL: serviceConfigFields.REDIS_URL,
   REDIS_PREFIX: serviceConfigFields.REDIS_PREFIX,
   LOG_LEVEL: serviceConfigFields.LOG_LEVEL,
@@ -13,8 +15,11 @@ export const dispatcherConfigSchema = z.object({
   DISPATCHER_PORT: serviceConfigFields.PORT.default(8090),
   /** How often committed access-log entries get their gap-free sequence number. */
   AUDIT_SEQUENCE_INTERVAL_MS: ms(50, 60_000).default(1000),
-  /** How often new outbox rows are moved into the queue. */
-  RELAY_INTERVAL_MS: ms(20, 60_000).default(250),
+  /**
+   * How often new outbox rows are moved into the queue: the wait a new message has before it is sent.
+   * An idle poll is one indexed lookup on the partial index of pending rows.
+   */
+  RELAY_INTERVAL_MS: ms(20, 60_000).default(50),
   /** A queued row untouched this long is offered to the queue again (its job may be lost with Redis). */
   REQUEUE_AFTER_MS: ms(500, 3_600_000).default(300_000),
   /** Attempts per webhook, first included; with the backoff below, 60 spans more than 24 hours. */
@@ -22,7 +27,8 @@ export const dispatcherConfigSchema = z.object({
   WEBHOOK_BACKOFF_BASE_MS: ms(10, 3_600_000).default(10_000),
   WEBHOOK_BACKOFF_MAX_MS: ms(10, 86_400_000).default(3_600_000),
   WEBHOOK_TIMEOUT_MS: ms(100, 120_000).default(10_000),
-  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(20),
+  /** Deliveries in flight; their reads and writes are batched, so more of them cost few queries. */
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
   /** A delivery held longer than this by a dispatcher that died is taken over by another. */
   WEBHOOK_LOCK_DURATION_MS: ms(1000, 600_000).default(30_000),
   ...webhookPolicyFields,

@@ -16,7 +16,7 @@ import { startDispatcher } from './dispatcher';
 
 const config = configOrExit('dispatcher', dispatcherConfigSchema, process.env);
 const logger = createLogger({ name: 'dispatcher', level: config.LOG_LEVEL });
-const database = createDatabase({ url: config.DATABASE_URL, maxConnections: 4 });
+const database = createDatabase({ url: config.DATABASE_URL, maxConnections: config.DB_POOL_MAX });
 const probe = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
 probe.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
 

@@ -9,7 +9,8 @@ import {
   type WebhookPolicy,
 } from '@samsyn/queue';
 import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
+import { batcher } from './batch';
 
 export interface WebhookWorkerOptions {
   db: Db;
@@ -28,18 +29,24 @@ export interface WebhookWorkerOptions {
 
 const finalStates = new Set(['delivered', 'cancelled', 'dead']);
 
-/**
- * Delivers one outbox row as a signed webhook and records the attempt on the row. Cancelled rows
- * (a moved meeting's reminder, a closed SIP's invitation) are dropped here, at send time, whatever
- * is still in the queue. The last failed attempt, or one that cannot succeed, makes the row a dead
- * letter that the API shows and can re-drive.
- */
-export async function deliver(
-  options: Pick<WebhookWorkerOptions, 'db' | 'policy' | 'maxAttempts'>,
-  job: Pick<Job<JobPayload<typeof queueNames.webhookDelivery>>, 'data' | 'attemptsMade'>,
-): Promise<string> {
-  const { deliveryId } = jobPayloadSchemas[queueNames.webhookDelivery].parse(job.data);
-  const [row] = await options.db
+type RecordedState = 'delivered' | 'retrying' | 'dead';
+
+/** A delivery with what sending it needs; `null` when the row is gone. */
+type LoadedDelivery = {
+  delivery: typeof deliveries.$inferSelect;
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+  active: boolean | null;
+} | null;
+
+/** Where the worker reads a delivery and records each attempt on it. */
+export interface DeliveryStore {
+  load: (deliveryId: string) => Promise<LoadedDelivery>;
+  record: (deliveryId: string, state: RecordedState, lastError: string | null) => Promise<void>;
+}
+
+function loadQuery(db: Db, ids: string[]) {
+  return db
     .select({
       delivery: deliveries,
       webhookUrl: parties.webhookUrl,
@@ -48,20 +55,88 @@ export async function deliver(
     })
     .from(deliveries)
     .leftJoin(parties, eq(parties.id, deliveries.partyId))
-    .where(eq(deliveries.id, deliveryId));
+    .where(inArray(deliveries.id, ids));
+}
+
+/** One query per read and per attempt: what a single delivery (a test, a re-drive) needs. */
+export function directStore(db: Db): DeliveryStore {
+  return {
+    load: async (id) => (await loadQuery(db, [id]))[0] ?? null,
+    record: async (id, state, lastError) => {
+      await db
+        .update(deliveries)
+        .set({
+          state,
+          lastError,
+          attempts: sql`${deliveries.attempts} + 1`,
+          lastAttemptAt: sql`now()`,
+          ...(state === 'delivered' ? { deliveredAt: sql`now()` } : {}),
+        })
+        .where(eq(deliveries.id, id));
+    },
+  };
+}
+
+/**
+ * The same reads and writes gathered across the worker's concurrent jobs: one SELECT for every row
+ * asked for meanwhile and one UPDATE (one commit) for every attempt recorded meanwhile. A job still
+ * completes only after its own attempt is committed, so nothing is acknowledged to BullMQ early.
+ */
+export function batchedStore(db: Db, maxSize = 200): DeliveryStore {
+  const load = batcher<string, LoadedDelivery>({
+    maxSize,
+    run: async (ids) => {
+      const rows = await loadQuery(db, [...new Set(ids)]);
+      const byId = new Map(rows.map((row) => [row.delivery.id, row]));
+      return ids.map((id) => byId.get(id) ?? null);
+    },
+  });
+  const record = batcher<{ id: string; state: RecordedState; lastError: string | null }, true>({
+    maxSize,
+    // Two attempts at one row in one UPDATE would count as one.
+    key: (attempt) => attempt.id,
+    run: async (attempts) => {
+      const values = sql.join(
+        attempts.map((a) => sql`(${a.id}::uuid, ${a.state}, ${a.lastError}::text)`),
+        sql`, `,
+      );
+      await db.execute(sql`
+        update ${deliveries} set
+          state = v.state,
+          last_error = v.last_error,
+          attempts = ${deliveries.attempts} + 1,
+          last_attempt_at = now(),
+          delivered_at = case when v.state = 'delivered' then now() else ${deliveries.deliveredAt} end
+        from (values ${values}) as v(id, state, last_error)
+        where ${deliveries.id} = v.id`);
+      return attempts.map(() => true as const);
+    },
+  });
+  return {
+    load,
+    record: async (id, state, lastError) => {
+      await record({ id, state, lastError });
+    },
+  };
+}
+
+/**
+ * Delivers one outbox row as a signed webhook and records the attempt on the row. Cancelled rows
+ * (a moved meeting's reminder, a closed SIP's invitation) are dropped here, at send time, whatever
+ * is still in the queue. The last failed attempt, or one that cannot succeed, makes the row a dead
+ * letter that the API shows and can re-drive.
+ */
+export async function deliver(
+  options: Pick<WebhookWorkerOptions, 'db' | 'policy' | 'maxAttempts'> & { store?: DeliveryStore },
+  job: Pick<Job<JobPayload<typeof queueNames.webhookDelivery>>, 'data' | 'attemptsMade'>,
+): Promise<string> {
+  const store = options.store ?? directStore(options.db);
+  const { deliveryId } = jobPayloadSchemas[queueNames.webhookDelivery].parse(job.data);
+  const row = await store.load(deliveryId);
   if (!row || finalStates.has(row.delivery.state)) return 'skipped';
   const { delivery } = row;
-  const record = (state: 'delivered' | 'retrying' | 'dead', lastError: string | null) =>
-    options.db
-      .update(deliveries)
-      .set({
-        state,
-        lastError,
-        attempts: sql`${deliveries.attempts} + 1`,
-        lastAttemptAt: sql`now()`,
-        ...(state === 'delivered' ? { deliveredAt: sql`now()` } : {}),
-      })
-      .where(eq(deliveries.id, deliveryId));
+  const record = (state: RecordedState, lastError: string | null) =>
+    store.record(deliveryId, state, lastError);
 
   if (!row.webhookUrl || !row.webhookSecret || !row.active) {
     await record('dead', 'the party has no active webhook registered');
@@ -84,9 +159,10 @@ export async function deliver(
 }
 
 export function startWebhookWorker(options: WebhookWorkerOptions) {
+  const store = batchedStore(options.db);
   const worker = new Worker<JobPayload<typeof queueNames.webhookDelivery>>(
     queueNames.webhookDelivery,
-    (job) => deliver(options, job),
+    (job) => deliver({ ...options, store }, job),
     {
       connection: options.connection,
       prefix: options.prefix,
