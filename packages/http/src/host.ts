@@ -33,8 +33,8 @@ export interface HostOptions {
   nonJsonPaths?: readonly string[];
   publicUrl?: string;
   /**
-   * Adds `GET /bench/constant`, answered before any middleware: the floor a benchmark compares real
-   * routes against, in the same process and server. Off in every deployment.
+   * Adds `/bench/constant` (any method), answered before any middleware: the floor a benchmark
+   * compares real routes against, in the same process and server. Off in every deployment.
    */
   benchRoutes?: boolean;
 }
@@ -86,7 +86,7 @@ export function createHost(
   const nonJsonPaths = new Set(options.nonJsonPaths ?? []);
 
   // Registered first, so its handler answers before every middleware below runs.
-  if (options.benchRoutes) app.get('/bench/constant', (c) => c.json({ status: 'ok' }));
+  if (options.benchRoutes) app.all('/bench/constant', (c) => c.json({ status: 'ok' }));
   app.use(requestId({ headerName: 'X-Request-Id' }));
   app.use(async (c, next) => {
     const started = performance.now();

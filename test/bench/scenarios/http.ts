@@ -188,7 +188,8 @@ export async function measureHttp(
   let auditRows = 0;
   let auditSeconds = 0;
   const workloads = {
-    constant: load({ method: 'GET', path: '/bench/constant', headers: {} }),
+    // The same request as the status query, answered before any middleware runs.
+    constant: load({ ...statusQueryRequest(bench), path: '/bench/constant' }),
     statusQuery: async () => {
       const before = await auditedReads(bench);
       const result = await load(statusQueryRequest(bench))();
