@@ -1645,6 +1645,7 @@ export const writtenTables = [
   'current_statuses',
   'status_periods',
   'persons',
+  'follow_up_facts',
   'consents',
   'representations',
   'sips',

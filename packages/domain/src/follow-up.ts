@@ -184,54 +184,129 @@ export interface TargetGroupRow {
 }
 
 /**
- * The KAOS/Kaosam target group: aged 18–65 at the date, on active assistance, and meeting at least one
- * of the five criteria. Returns undefined for anyone outside it.
+ * The few facts of a person at a date that the target-group rules read, each already reduced to what
+ * the rules compare: a database can extract these per person and count people by them, so the rules
+ * run once per distinct combination instead of once per person. `targetGroupFacts` is the reference
+ * extraction from a person's statuses; any other extraction must agree with it.
  */
-export function targetGroupRow(person: PersonAt, date: Date): TargetGroupRow | undefined {
-  const ageBand = ageBandOf(ageAtMonth(person.birthYear, person.birthMonth, date));
+export interface TargetGroupFacts {
+  legalSex: 'male' | 'female';
+  /** Whole years at the date (`ageAtMonth`). */
+  age: number;
+  /** Full years since the first active assistance's `since` (`yearsBetween`); null without one. */
+  assistanceYears: number | null;
+  /** The insurance status's `compensation` is set (truthy). */
+  compensation: boolean;
+  /** That compensation's `extent`, null when it has none. */
+  compensationExtent: string | null;
+  /** The insurance status's `sgi`; null when there is no insurance status or it gives none. */
+  sgi: string | null;
+  /** A certificate covering the date. */
+  certificate: boolean;
+  /** That certificate's `issuerKind`, null when it has none. */
+  certificateIssuer: string | null;
+  careContact: boolean;
+  incapacityReported: boolean;
+  suspectedBySocialWorker: boolean;
+  /** Registered at AF; `afActivelySeeking` only when the registration says so (`true`). */
+  afRegistered: boolean;
+  afActivelySeeking: boolean;
+  /** The coordination status's `reinforcedCooperation` is `true`. */
+  reinforcedCooperation: boolean;
+  /** The coordination status's `samordning`, null without one. */
+  samordning: string | null;
+  /** The first planning status's need group that is a string. */
+  needGroup: string | null;
+  /**
+   * The recorded diagnosis codes' ICD-10 categories (their first three characters, all that
+   * `icd10Chapter` reads), distinct and sorted.
+   */
+  icd10Categories: string[];
+  hasSip: boolean;
+}
+
+/** The first three characters of each code, distinct and sorted by code unit. */
+export function icd10CategoriesOf(codes: readonly string[]): string[] {
+  return [...new Set(codes.map((code) => code.slice(0, 3)))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The facts the target-group rules read, from a person's statuses at `date`. */
+export function targetGroupFacts(person: PersonAt, date: Date): TargetGroupFacts {
   const assistance = first(person, 'assistance', 'active');
-  if (!ageBand || !assistance) return undefined;
-
   const insurance = first(person, 'insurance', 'status')?.data;
-  const compensation =
-    (insurance?.compensation as { extent?: 'full' | 'partial' } | null | undefined) ?? null;
+  const compensation = (insurance?.compensation as { extent?: string } | null | undefined) ?? null;
   const certificate = currentCertificate(person, date);
-  const careContact = first(person, 'care', 'in_contact');
-  const met = new Set<Criterion>();
-  if (compensation) met.add('compensation');
-  if (certificate) met.add('certificate');
-  if (careContact && !certificate) met.add('care_without_certificate');
-  if (first(person, 'incapacity', 'reported_without_care_contact') && !careContact)
-    met.add('incapacity_without_care');
-  if (first(person, 'incapacity', 'suspected_by_social_worker')) met.add('suspected_by_social_worker');
-  if (met.size === 0) return undefined;
-
-  const years = yearsBetween(String(assistance.data.since), date);
   const employment = first(person, 'employment', 'registered')?.data;
   const coordination = first(person, 'coordination', 'status')?.data;
   const need = person.statuses.planning?.find((status) => typeof status.data.needGroup === 'string');
   const codes = (first(person, 'diagnosis', 'recorded')?.data.codes as string[] | undefined) ?? [];
-  const chapters = [
-    ...new Set(codes.map(icd10Chapter).filter((chapter): chapter is string => chapter !== undefined)),
-  ];
   return {
     legalSex: person.legalSex,
+    age: ageAtMonth(person.birthYear, person.birthMonth, date),
+    assistanceYears: assistance ? yearsBetween(String(assistance.data.since), date) : null,
+    compensation: Boolean(compensation),
+    compensationExtent: compensation?.extent ?? null,
+    sgi: (insurance?.sgi as string | null | undefined) ?? null,
+    certificate: certificate !== undefined,
+    certificateIssuer: (certificate?.data.issuerKind as string | null | undefined) ?? null,
+    careContact: first(person, 'care', 'in_contact') !== undefined,
+    incapacityReported: first(person, 'incapacity', 'reported_without_care_contact') !== undefined,
+    suspectedBySocialWorker: first(person, 'incapacity', 'suspected_by_social_worker') !== undefined,
+    afRegistered: employment !== undefined,
+    afActivelySeeking: employment?.activelySeeking === true,
+    reinforcedCooperation: coordination?.reinforcedCooperation === true,
+    samordning: (coordination?.samordning as string | null | undefined) ?? null,
+    needGroup: need ? String(need.data.needGroup) : null,
+    icd10Categories: icd10CategoriesOf(codes),
+    hasSip: person.hasSip,
+  };
+}
+
+/**
+ * The KAOS/Kaosam target group: aged 18–65 at the date, on active assistance, and meeting at least one
+ * of the five criteria. Returns undefined for anyone outside it.
+ */
+export function targetGroupRowOf(facts: TargetGroupFacts): TargetGroupRow | undefined {
+  const ageBand = ageBandOf(facts.age);
+  const years = facts.assistanceYears;
+  if (!ageBand || years === null) return undefined;
+
+  const met = new Set<Criterion>();
+  if (facts.compensation) met.add('compensation');
+  if (facts.certificate) met.add('certificate');
+  if (facts.careContact && !facts.certificate) met.add('care_without_certificate');
+  if (facts.incapacityReported && !facts.careContact) met.add('incapacity_without_care');
+  if (facts.suspectedBySocialWorker) met.add('suspected_by_social_worker');
+  if (met.size === 0) return undefined;
+
+  const chapters = [
+    ...new Set(
+      facts.icd10Categories.map(icd10Chapter).filter((chapter): chapter is string => chapter !== undefined),
+    ),
+  ];
+  return {
+    legalSex: facts.legalSex,
     ageBand,
     durationBand: durationBandOf(years),
     overTwoYears: years >= 2,
     criteria: met,
-    compensation: compensation?.extent ?? null,
-    certificateIssuer: (certificate?.data.issuerKind as TargetGroupRow['certificateIssuer']) ?? null,
-    partialCompensationAndCertificate: compensation?.extent === 'partial' && certificate !== undefined,
-    hasSip: person.hasSip,
-    sgi: (insurance?.sgi as TargetGroupRow['sgi'] | undefined) ?? 'not_published',
-    afRegistered: employment !== undefined,
-    afActivelySeeking: employment?.activelySeeking === true,
-    reinforcedCooperation: coordination?.reinforcedCooperation === true,
-    coordinationCase: coordination?.samordning === 'applied' || coordination?.samordning === 'granted',
-    needGroup: need ? String(need.data.needGroup) : null,
+    compensation: (facts.compensationExtent as TargetGroupRow['compensation']) ?? null,
+    certificateIssuer: (facts.certificateIssuer as TargetGroupRow['certificateIssuer']) ?? null,
+    partialCompensationAndCertificate: facts.compensationExtent === 'partial' && facts.certificate,
+    hasSip: facts.hasSip,
+    sgi: (facts.sgi as TargetGroupRow['sgi'] | null) ?? 'not_published',
+    afRegistered: facts.afRegistered,
+    afActivelySeeking: facts.afActivelySeeking,
+    reinforcedCooperation: facts.reinforcedCooperation,
+    coordinationCase: facts.samordning === 'applied' || facts.samordning === 'granted',
+    needGroup: facts.needGroup,
     icd10Chapters: chapters,
   };
+}
+
+/** `targetGroupRowOf` the person's facts at `date`. */
+export function targetGroupRow(person: PersonAt, date: Date): TargetGroupRow | undefined {
+  return targetGroupRowOf(targetGroupFacts(person, date));
 }
 
 export const outcomeGroups = {

@@ -4,6 +4,34 @@ import { sql } from 'drizzle-orm';
 import type { Scope } from './scope';
 
 /**
+ * A consent that lets the förbund's figures count the person: purpose `follow_up` (as in SUS), naming
+ * the förbund, valid now and not revoked. Containment rather than = any(): the planner has element
+ * statistics for it, so it knows that nearly every consent qualifies and plans the large joins as such.
+ */
+export function consentQualifies(scope: Scope, alias: 'c' | 'c2') {
+  const c = sql.raw(alias);
+  return sql`${c}.purposes @> array['follow_up'] and ${c}.parties @> array[${scope.forbundId}::text]
+    and ${c}.valid_from <= now() and ${c}.valid_until > now() and (${c}.revoked_at is null or ${c}.revoked_at > now())`;
+}
+
+/**
+ * Per person with a follow-up consent (purpose `follow_up`, as in SUS) valid now that names the förbund:
+ * the union of the categories and of the parties of all such consents. Most people have one; the
+ * union is only computed for those who have more.
+ */
+export function consentedFor(scope: Scope) {
+  const union = (column: 'categories' | 'parties') => sql`
+    case when count(*) = 1 then min(c.${sql.raw(column)})
+    else (select array_agg(distinct value) from consents c2, unnest(c2.${sql.raw(column)}) as value
+          where c2.person_key = c.person_key and ${consentQualifies(scope, 'c2')}) end`;
+  return sql`
+    select c.person_key, ${union('categories')} as categories, ${union('parties')} as parties
+    from consents c
+    where ${consentQualifies(scope, 'c')}
+    group by c.person_key`;
+}
+
+/**
  * The people a förbund's figures may count at `day`: a follow-up consent (purpose `follow_up`, as in
  * SUS) valid now that names the förbund and covers assistance, and active assistance at `day` from a
  * kommun in scope. A withdrawn consent drops the person from every snapshot computed afterwards.
@@ -27,17 +55,7 @@ export async function peopleAt(
     has_sip: boolean;
     statuses: Array<[Category, string, string, Record<string, unknown>]>;
   }>(sql`
-    with consented as (
-      select c.person_key,
-        (select array_agg(distinct cat) from consents c2, unnest(c2.categories) as cat
-         where c2.person_key = c.person_key and c2.id = any(array_agg(c.id))) as categories,
-        (select array_agg(distinct party) from consents c3, unnest(c3.parties) as party
-         where c3.person_key = c.person_key and c3.id = any(array_agg(c.id))) as parties
-      from consents c
-      where 'follow_up' = any(c.purposes) and ${scope.forbundId} = any(c.parties)
-        and c.valid_from <= now() and c.valid_until > now() and (c.revoked_at is null or c.revoked_at > now())
-      group by c.person_key
-    ),
+    with consented as (${consentedFor(scope)}),
     population as (${
       only
         ? sql`select c.person_key, c.categories, c.parties from consented c
@@ -53,7 +71,9 @@ export async function peopleAt(
     )
     -- One row per person with its statuses as one JSON array: far fewer rows to decode than one a status.
     select p.person_key, pe.birth_year, pe.birth_month, pe.legal_sex, (os.person_key is not null) as has_sip,
-           jsonb_agg(jsonb_build_array(sp.category, sp.party_id, sp.kind, sp.data)) as statuses
+           -- In party order, so that where two parties publish one category the same one comes first.
+           jsonb_agg(jsonb_build_array(sp.category, sp.party_id, sp.kind, sp.data)
+                     order by sp.category collate "C", sp.party_id collate "C") as statuses
     from population p
     join persons pe on pe.person_key = p.person_key
     join status_periods sp on sp.person_key = p.person_key

@@ -26,36 +26,43 @@ export class ReportBuilder {
   }
 }
 
-/** Counts of `value(row)` over the rows, as cells in the order of `labels`. */
+/** Counts of `value(row)` over the rows (each standing for `weight(row)` people), as cells in the order of `labels`. */
 export function countBy<R>(
   rows: R[],
   labels: Record<string, string>,
   value: (row: R) => string,
+  weight: (row: R) => number = () => 1,
 ): CellInput[] {
   const counts = new Map<string, number>(Object.keys(labels).map((key) => [key, 0]));
   for (const row of rows) {
     const key = value(row);
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    counts.set(key, (counts.get(key) ?? 0) + weight(row));
   }
   return Object.entries(labels).map(([key, label]) => ({ key, label, count: counts.get(key) ?? 0 }));
 }
 
-/** A yes/no split of the rows, as an additive group. */
+/** A yes/no split of the rows (each standing for `weight(row)` people), as an additive group. */
 export function split<R>(
   key: string,
   title: string,
   rows: R[],
   yes: (row: R) => boolean,
   labels: [string, string],
+  weight: (row: R) => number = () => 1,
 ) {
-  const count = rows.filter(yes).length;
+  let total = 0;
+  let count = 0;
+  for (const row of rows) {
+    total += weight(row);
+    if (yes(row)) count += weight(row);
+  }
   return {
     key,
     title,
-    total: rows.length,
+    total,
     cells: [
       { key: 'yes', label: labels[0], count },
-      { key: 'no', label: labels[1], count: rows.length - count },
+      { key: 'no', label: labels[1], count: total - count },
     ],
   };
 }

@@ -8,7 +8,9 @@ import {
   needGroups,
   type TargetGroupRow,
   targetGroupRow,
+  targetGroupRowOf,
 } from '@samsyn/domain';
+import { type FactCount, factCountsAt } from './facts';
 import { peopleAt } from './people';
 import { countBy, ReportBuilder, split } from './report';
 import type { Scope } from './scope';
@@ -34,6 +36,7 @@ export const targetGroupDefinitions = {
     'kan räknas fram ur totaler. Andelar räknas bara på visade tal.',
 };
 
+/** Each person in the target group at `day`, by person key: for comparing two dates person by person. */
 export async function targetGroupRows(
   db: Db,
   scope: Scope,
@@ -49,17 +52,66 @@ export async function targetGroupRows(
   return rows;
 }
 
-const label = (values: readonly string[]) => Object.fromEntries(values.map((value) => [value, value]));
+/** How many people of the target group one row describes. */
+export interface TargetGroupCount {
+  row: TargetGroupRow;
+  count: number;
+}
 
-/** The KAOS/Kaosam tables of the target group at `day`, suppressed. */
-export function targetGroupTables(
-  group: Map<string, TargetGroupRow>,
-  previous: Set<string> | undefined,
+/** The target group at `day` as distinct rows with how many people each describes. */
+export async function targetGroupCounts(db: Db, scope: Scope, day: string): Promise<TargetGroupCount[]> {
+  return countedRows(await factCountsAt(db, scope, day));
+}
+
+/** The domain's rules applied once per combination of facts. */
+export function countedRows(counts: FactCount[]): TargetGroupCount[] {
+  const group: TargetGroupCount[] = [];
+  for (const { facts, count } of counts) {
+    const row = targetGroupRowOf(facts);
+    if (row) group.push({ row, count });
+  }
+  return group;
+}
+
+/** Per-person rows as counts of one. */
+export function countsOf(rows: Map<string, TargetGroupRow>): TargetGroupCount[] {
+  return [...rows.values()].map((row) => ({ row, count: 1 }));
+}
+
+/**
+ * The target-group tables at `at`, with the remaining/new split against `previous` when given: that
+ * split needs each person at both dates, the tables alone only the counts.
+ */
+export async function targetGroupReport(
+  db: Db,
+  scope: Scope,
+  at: string,
+  previous: string | undefined,
   threshold: number,
 ) {
-  const rows = [...group.values()];
+  if (previous === undefined)
+    return targetGroupTables(await targetGroupCounts(db, scope, at), undefined, threshold);
+  const group = await targetGroupRows(db, scope, at);
+  const before = await targetGroupRows(db, scope, previous);
+  const remaining = [...group.keys()].filter((key) => before.has(key)).length;
+  return targetGroupTables(countsOf(group), remaining, threshold);
+}
+
+const label = (values: readonly string[]) => Object.fromEntries(values.map((value) => [value, value]));
+
+/**
+ * The KAOS/Kaosam tables of the target group at `day`, suppressed; `remaining` is how many of the group
+ * were in it at the previous mapping, when there is one.
+ */
+export function targetGroupTables(
+  group: TargetGroupCount[],
+  remaining: number | undefined,
+  threshold: number,
+) {
+  const weight = (entry: TargetGroupCount) => entry.count;
+  const sum = (entries: TargetGroupCount[]) => entries.reduce((total, entry) => total + entry.count, 0);
   const report = new ReportBuilder(threshold);
-  const total = rows.length;
+  const total = sum(group);
   report.overlapping({
     key: 'criteria',
     title: 'Kriterier (en person kan uppfylla flera)',
@@ -68,12 +120,12 @@ export function targetGroupTables(
       ...criteria.map((criterion) => ({
         key: criterion,
         label: criterionLabels[criterion],
-        count: rows.filter((row) => row.criteria.has(criterion)).length,
+        count: sum(group.filter(({ row }) => row.criteria.has(criterion))),
       })),
       {
         key: 'partial_compensation_and_certificate',
         label: 'Partiell ersättning och sjukskriven på resten',
-        count: rows.filter((row) => row.partialCompensationAndCertificate).length,
+        count: sum(group.filter(({ row }) => row.partialCompensationAndCertificate)),
       },
     ],
   });
@@ -81,47 +133,56 @@ export function targetGroupTables(
     key: 'sex',
     title: 'Juridiskt kön',
     total,
-    cells: countBy(rows, { female: 'Kvinnor', male: 'Män' }, (r) => r.legalSex),
+    cells: countBy(group, { female: 'Kvinnor', male: 'Män' }, ({ row }) => row.legalSex, weight),
   });
   report.additive({
     key: 'age',
     title: 'Ålder',
     total,
-    cells: countBy(rows, label(ageBands), (r) => r.ageBand),
+    cells: countBy(group, label(ageBands), ({ row }) => row.ageBand, weight),
   });
   report.additive({
     key: 'assistance_duration',
     title: 'Tid med ekonomiskt bistånd (år)',
     total,
-    cells: countBy(rows, label(assistanceDurationBands), (r) => r.durationBand),
+    cells: countBy(group, label(assistanceDurationBands), ({ row }) => row.durationBand, weight),
   });
-  const compensated = rows.filter((row) => row.compensation !== null);
+  const compensated = group.filter(({ row }) => row.compensation !== null);
   report.additive({
     key: 'compensation',
     title: 'Sjuk- eller aktivitetsersättning',
-    total: compensated.length,
-    cells: countBy(compensated, { full: 'Hel', partial: 'Partiell' }, (r) => r.compensation ?? ''),
+    total: sum(compensated),
+    cells: countBy(
+      compensated,
+      { full: 'Hel', partial: 'Partiell' },
+      ({ row }) => row.compensation ?? '',
+      weight,
+    ),
   });
-  const certified = rows.filter((row) => row.certificateIssuer !== null);
+  const certified = group.filter(({ row }) => row.certificateIssuer !== null);
   report.additive({
     key: 'certificate_issuer',
     title: 'Läkarintyg efter utfärdare',
-    total: certified.length,
+    total: sum(certified),
     cells: countBy(
       certified,
       { primary_care: 'Primärvård', psychiatry: 'Psykiatri', other: 'Annan' },
-      (r) => r.certificateIssuer ?? '',
+      ({ row }) => row.certificateIssuer ?? '',
+      weight,
     ),
   });
-  report.additive(split('sip', 'Har en SIP', rows, (r) => r.hasSip, ['Med SIP', 'Utan SIP']));
+  report.additive(
+    split('sip', 'Har en SIP', group, ({ row }) => row.hasSip, ['Med SIP', 'Utan SIP'], weight),
+  );
   report.additive({
     key: 'sgi',
     title: 'SGI',
     total,
     cells: countBy(
-      rows,
+      group,
       { positive: 'Positiv', zero: 'Noll (0-placerad)', unknown: 'Okänd', not_published: 'Ej publicerad' },
-      (r) => r.sgi,
+      ({ row }) => row.sgi,
+      weight,
     ),
   });
   report.additive({
@@ -129,39 +190,50 @@ export function targetGroupTables(
     title: 'Arbetsförmedlingen',
     total,
     cells: countBy(
-      rows,
+      group,
       {
         seeking: 'Inskriven, aktivt arbetssökande',
         registered: 'Inskriven, inte aktivt sökande',
         not_registered: 'Inte inskriven',
       },
-      (r) => (r.afActivelySeeking ? 'seeking' : r.afRegistered ? 'registered' : 'not_registered'),
+      ({ row }) => (row.afActivelySeeking ? 'seeking' : row.afRegistered ? 'registered' : 'not_registered'),
+      weight,
     ),
   });
   report.additive(
-    split('reinforced_cooperation', 'Förstärkt samarbete (FK och AF)', rows, (r) => r.reinforcedCooperation, [
-      'Ja',
-      'Nej',
-    ]),
+    split(
+      'reinforced_cooperation',
+      'Förstärkt samarbete (FK och AF)',
+      group,
+      ({ row }) => row.reinforcedCooperation,
+      ['Ja', 'Nej'],
+      weight,
+    ),
   );
   report.additive(
     split(
       'coordination_case',
       'Samordningsärende hos FK (ansökt eller beviljat)',
-      rows,
-      (r) => r.coordinationCase,
+      group,
+      ({ row }) => row.coordinationCase,
       ['Ja', 'Nej'],
+      weight,
     ),
   );
   report.additive({
     key: 'need_group',
     title: 'Behovsgrupp (Instrument X)',
     total,
-    cells: countBy(rows, { ...label(needGroups), none: 'Ingen bedömning' }, (r) => r.needGroup ?? 'none'),
+    cells: countBy(
+      group,
+      { ...label(needGroups), none: 'Ingen bedömning' },
+      ({ row }) => row.needGroup ?? 'none',
+      weight,
+    ),
   });
   const chapters = new Map<string, number>();
-  for (const row of rows)
-    for (const chapter of row.icd10Chapters) chapters.set(chapter, (chapters.get(chapter) ?? 0) + 1);
+  for (const { row, count } of group)
+    for (const chapter of row.icd10Chapters) chapters.set(chapter, (chapters.get(chapter) ?? 0) + count);
   report.overlapping({
     key: 'icd10_chapters',
     title: 'Vanligaste diagnoskapitlen (ICD-10)',
@@ -175,9 +247,7 @@ export function targetGroupTables(
         count,
       })),
   });
-  if (previous) {
-    const keys = [...group.keys()];
-    const remaining = keys.filter((key) => previous.has(key)).length;
+  if (remaining !== undefined) {
     report.additive({
       key: 'remaining',
       title: 'Kvarstående från föregående kartläggning och nya',

@@ -1,6 +1,7 @@
 import type { AgencyCaller } from '@samsyn/auth';
 import {
   type AuditAction,
+  type AuditEntry,
   appendAudit,
   type Consent,
   consents,
@@ -27,7 +28,17 @@ export async function sipVisibleTo(
   const [sip] = options.forUpdate ? await query.for('update') : await query;
   if (!sip?.participants.includes(caller.partyId)) throw new ProblemError('not-found', 'no such SIP');
   const [consent] = await db.select().from(consents).where(eq(consents.id, sip.consentId));
+  return visibleOrMissing(caller, sip, consent);
+}
+
+/** The rule of `sipVisibleTo`, for routes that read the SIP and its consent in one statement of their own. */
+export function visibleOrMissing<S extends Pick<Sip, 'participants'>, C extends VisibilityTerms>(
+  caller: AgencyCaller,
+  sip: S | undefined,
+  consent: C | undefined,
+): { sip: S; consent: C } {
   if (
+    !sip?.participants.includes(caller.partyId) ||
     !consent ||
     consentState(consent, new Date()) !== 'valid' ||
     !consent.parties.includes(caller.partyId)
@@ -36,6 +47,8 @@ export async function sipVisibleTo(
   }
   return { sip, consent };
 }
+
+type VisibilityTerms = Pick<Consent, 'parties' | 'validFrom' | 'validUntil' | 'revokedAt'>;
 
 export function refuse(pointer: string, detail: string): never {
   throw new ProblemError('validation-failed', detail, { errors: [{ location: 'body', pointer, detail }] });
@@ -50,7 +63,17 @@ export function auditSip(
   consent: Pick<Consent, 'id' | 'legalBasis'>,
   details: Record<string, unknown> = {},
 ) {
-  return appendAudit(tx, {
+  return appendAudit(tx, sipAuditEntry(action, actor, sip, consent, details));
+}
+
+export function sipAuditEntry(
+  action: AuditAction,
+  actor: { caller: AgencyCaller; requestId: string },
+  sip: Pick<Sip, 'id' | 'personKey'>,
+  consent: Pick<Consent, 'id' | 'legalBasis'>,
+  details: Record<string, unknown> = {},
+): AuditEntry {
+  return {
     action,
     partyId: actor.caller.partyId,
     officerId: actor.caller.officerId,
@@ -60,5 +83,5 @@ export function auditSip(
     consentIds: [consent.id],
     requestId: actor.requestId,
     details: { sipId: sip.id, ...details },
-  });
+  };
 }

@@ -17,15 +17,14 @@ export type InvitationEvent = 'invitation.created' | 'invitation.updated' | 'inv
  * One outbox message per invited party (ids only: the receiver fetches the invitation under its own
  * token), plus the meeting reminders when the meeting is still far enough away.
  */
-export async function enqueueMeetingMessages(
-  tx: Tx,
-  meeting: Meeting,
-  invitations: Invitation[],
+export function meetingMessages(
+  meeting: Pick<Meeting, 'id' | 'sipId' | 'startsAt'>,
+  invitations: ReadonlyArray<Pick<Invitation, 'id' | 'partyId'>>,
   event: InvitationEvent,
   now = new Date(),
-) {
+): OutboxMessage[] {
   const invited = invitations.filter((invitation) => invitation.partyId !== null);
-  const payload = (invitation: Invitation) => ({
+  const payload = (invitation: Pick<Invitation, 'id'>) => ({
     invitationId: invitation.id,
     meetingId: meeting.id,
     sipId: meeting.sipId,
@@ -52,7 +51,18 @@ export async function enqueueMeetingMessages(
       });
     }
   }
-  await enqueueDeliveries(tx, messages);
+  return messages;
+}
+
+/** `meetingMessages`, written to the outbox in the caller's transaction. */
+export async function enqueueMeetingMessages(
+  tx: Tx,
+  meeting: Meeting,
+  invitations: Invitation[],
+  event: InvitationEvent,
+  now = new Date(),
+) {
+  await enqueueDeliveries(tx, meetingMessages(meeting, invitations, event, now));
 }
 
 /** Reminders of the next follow-up: replaced whenever the date changes, dropped when it is cleared. */

@@ -284,3 +284,14 @@ export const meetingParams = idParam.extend({
     .max(36)
     .openapi({ param: { name: 'meetingId', in: 'path' }, example: '5d2a6c71-1b1e-4c7a-9d0e-2f3b4c5d6e7f' }),
 });
+
+export const MeetingCalledSchema = z
+  .object({
+    id: z.uuid().max(36).openapi({ description: 'The new meeting' }),
+    sipId: z.uuid().max(36),
+    phase: z.enum(sipPhases).openapi({ description: 'The SIP’s phase after the call' }),
+  })
+  .openapi('MeetingCalled', {
+    description:
+      'The answer to `Prefer: return=minimal`: the new meeting’s id; `GET /v1/sips/{id}` shows it whole.',
+  });

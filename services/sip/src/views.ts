@@ -5,7 +5,48 @@ import type { DeliverySchema, MeetingSchema, SipSchema } from './schemas';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-export function deliveryView(row: Delivery): z.infer<typeof DeliverySchema> {
+/** What the views show of each row: loaders may read just these columns. */
+export type DeliveryRow = Pick<
+  Delivery,
+  | 'id'
+  | 'partyId'
+  | 'eventType'
+  | 'state'
+  | 'attempts'
+  | 'lastError'
+  | 'lastAttemptAt'
+  | 'deliveredAt'
+  | 'createdAt'
+  | 'invitationId'
+>;
+export type MeetingRow = Pick<
+  Meeting,
+  | 'id'
+  | 'startsAt'
+  | 'durationMinutes'
+  | 'place'
+  | 'videoLink'
+  | 'interpreterLanguage'
+  | 'agenda'
+  | 'status'
+  | 'version'
+>;
+export type InvitationRow = Pick<
+  Invitation,
+  | 'id'
+  | 'meetingId'
+  | 'participantKind'
+  | 'partyId'
+  | 'role'
+  | 'displayName'
+  | 'status'
+  | 'rsvp'
+  | 'proposedStartsAt'
+  | 'rsvpComment'
+  | 'respondedAt'
+>;
+
+export function deliveryView(row: DeliveryRow): z.infer<typeof DeliverySchema> {
   return {
     id: row.id,
     party: row.partyId,
@@ -19,7 +60,7 @@ export function deliveryView(row: Delivery): z.infer<typeof DeliverySchema> {
   };
 }
 
-export function meetingFields(meeting: Meeting) {
+export function meetingFields(meeting: MeetingRow) {
   return {
     id: meeting.id,
     startsAt: meeting.startsAt.toISOString(),
@@ -34,8 +75,8 @@ export function meetingFields(meeting: Meeting) {
 }
 
 /** The latest message about each invitation: what the SIP's participants see as its delivery state. */
-function latestDeliveryByInvitation(rows: Delivery[]): Map<string, Delivery> {
-  const latest = new Map<string, Delivery>();
+function latestDeliveryByInvitation(rows: readonly DeliveryRow[]): Map<string, DeliveryRow> {
+  const latest = new Map<string, DeliveryRow>();
   for (const row of rows) {
     if (!row.invitationId || row.eventType === 'meeting.reminder') continue;
     const held = latest.get(row.invitationId);
@@ -46,9 +87,9 @@ function latestDeliveryByInvitation(rows: Delivery[]): Map<string, Delivery> {
 
 export function sipView(
   sip: Sip,
-  meetings: Meeting[],
-  invitations: Invitation[],
-  deliveries: Delivery[],
+  meetings: readonly MeetingRow[],
+  invitations: readonly InvitationRow[],
+  deliveries: readonly DeliveryRow[],
 ): z.infer<typeof SipSchema> {
   const latest = latestDeliveryByInvitation(deliveries);
   const meetingViews: Array<z.infer<typeof MeetingSchema>> = meetings.map((meeting) => ({

@@ -647,6 +647,25 @@ describe('POST /v1/sips/{id}/meetings: bad input is a 4xx problem and stores not
     expect(problem.detail).toContain('from closure');
   });
 
+  it('with Prefer: return=minimal a refusal is the same problem and stores nothing', async () => {
+    const minimal = (body: unknown): RequestInit => ({
+      headers: { 'content-type': 'application/json', prefer: 'return=minimal' },
+      body: JSON.stringify(body),
+    });
+    const refuse = (id: string, body: unknown, status: number, type: string) =>
+      expectRefused({ method: 'POST', path: `/v1/sips/${id}/meetings`, raw: minimal(body) }, status, type);
+    await refuse(closed.id, meetingBody([kommun, region]), 409, 'illegal-transition');
+    await refuse(unknownId(), meetingBody([kommun, region]), 404, 'not-found');
+    await refuse(
+      sipId,
+      meetingBody([kommun, region], { startsAt: instantInDays(-1) }),
+      422,
+      'validation-failed',
+    );
+    const { sip } = await openSip(svc, [kommun, region], { consent: { parties: [kommun.id, region.id] } });
+    await refuse(sip.id, meetingBody([kommun, region, fk]), 403, 'consent-required');
+  });
+
   it('no meeting while one is under way (phase "meeting")', async () => {
     const { sip } = await openSip(svc, [kommun, region]);
     await moveSip(svc, kommun, sip.id, 'invitation_and_preparation');

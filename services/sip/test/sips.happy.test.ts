@@ -2,7 +2,13 @@ import { auditLog, deliveries, invitations, sips } from '@samsyn/db';
 import type { TestParty, TestService } from '@samsyn/testkit';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeliveryListSchema, DeliverySchema, InvitationSchema, SipSchema } from '../src/schemas';
+import {
+  DeliveryListSchema,
+  DeliverySchema,
+  InvitationSchema,
+  MeetingCalledSchema,
+  SipSchema,
+} from '../src/schemas';
 import {
   auditRows,
   callMeeting,
@@ -303,6 +309,77 @@ describe('meetings', () => {
     expect(await outbox(svc, { sipId: sip.id })).toHaveLength(6);
     const [audit] = await auditRows(svc, 'meeting.called', sip.id);
     expect(audit).toMatchObject({ partyId: region.id, details: { meetingId: meeting.id } });
+  });
+
+  it('answers a call with Location naming the new meeting', async () => {
+    const { sip } = await openSip(svc, [kommun, region], { body: { nextFollowUpOn: null } });
+    const response = await svc.call(kommun, 'POST', `/v1/sips/${sip.id}/meetings`, meetingBody([region]));
+    expect(response.status).toBe(201);
+    const meeting = onlyMeeting(SipSchema.parse(await response.json()));
+    expect(response.headers.get('location')).toBe(`/v1/sips/${sip.id}/meetings/${meeting.id}`);
+    expect(response.headers.get('preference-applied')).toBeNull();
+  });
+
+  it('with Prefer: return=minimal answers with the new meeting’s id only, and writes all the same', async () => {
+    const { sip } = await openSip(svc, [kommun, region, fk], { body: { nextFollowUpOn: null } });
+    const startsAt = instantInDays(10);
+    const response = await svc.call(
+      kommun,
+      'POST',
+      `/v1/sips/${sip.id}/meetings`,
+      meetingBody([kommun, region, fk], { startsAt }),
+      { prefer: 'return=minimal' },
+    );
+    expect(response.status).toBe(201);
+    expect(response.headers.get('preference-applied')).toBe('return=minimal');
+    const body: unknown = await response.json();
+    const called = MeetingCalledSchema.strict().parse(body);
+    expect(called).toEqual({ id: called.id, sipId: sip.id, phase: 'invitation_and_preparation' });
+    expect(response.headers.get('location')).toBe(`/v1/sips/${sip.id}/meetings/${called.id}`);
+
+    // The plan holds exactly what the full answer would have shown.
+    const view = await readSip(svc, region, sip.id);
+    expect(view.phase).toBe('invitation_and_preparation');
+    const meeting = onlyMeeting(view);
+    expect(meeting).toMatchObject({ id: called.id, startsAt, status: 'scheduled', version: 1 });
+    expect(meeting.invitations.map((i) => i.party ?? 'person').sort()).toEqual(
+      [kommun.id, region.id, fk.id, 'person'].sort(),
+    );
+    for (const invitation of meeting.invitations.filter((i) => i.party !== null)) {
+      expect(invitation.delivery).toMatchObject({ eventType: 'invitation.created', state: 'pending' });
+    }
+    const rows = await outbox(svc, { meetingId: called.id });
+    expect(rows.filter((r) => r.eventType === 'invitation.created')).toHaveLength(3);
+    const reminders = rows.filter((r) => r.eventType === 'meeting.reminder');
+    expect(reminders.map((r) => r.partyId).sort()).toEqual([kommun.id, region.id, fk.id].sort());
+    for (const row of reminders) expect(row.notBefore?.getTime()).toBe(Date.parse(startsAt) - 24 * hourMs);
+    const [audit] = await auditRows(svc, 'meeting.called', sip.id);
+    expect(audit).toMatchObject({
+      partyId: kommun.id,
+      purpose: 'sip',
+      consentIds: [sip.consentId],
+      details: { sipId: sip.id, meetingId: called.id, invited: [kommun.id, region.id, fk.id] },
+    });
+  });
+
+  it('reads Prefer as RFC 7240 does: among other preferences, in any case, quoted', async () => {
+    const { sip } = await openSip(svc, [kommun, region], { body: { nextFollowUpOn: null } });
+    for (const prefer of ['respond-async, RETURN="minimal"; foo=bar', 'handling=lenient,return=minimal']) {
+      const response = await svc.call(kommun, 'POST', `/v1/sips/${sip.id}/meetings`, meetingBody([region]), {
+        prefer,
+      });
+      expect(response.status, prefer).toBe(201);
+      expect(response.headers.get('preference-applied')).toBe('return=minimal');
+      MeetingCalledSchema.strict().parse(await response.json());
+    }
+    for (const prefer of ['return=representation', 'respond-async', 'return=minimalish']) {
+      const response = await svc.call(kommun, 'POST', `/v1/sips/${sip.id}/meetings`, meetingBody([region]), {
+        prefer,
+      });
+      expect(response.status, prefer).toBe(201);
+      expect(response.headers.get('preference-applied')).toBeNull();
+      SipSchema.parse(await response.json());
+    }
   });
 
   it('sends no reminder for a meeting less than 24 hours away, and keeps the phase for a second meeting', async () => {

@@ -8,42 +8,11 @@ import { type AuditEntry, auditInsertFromJson, auditRowsJson } from './audit';
  * templates are prepared once per connection and reused, where drizzle builds and the server plans
  * each query anew; on this path that is most of the cost of a request.
  */
-export type SqlClient = postgres.Sql;
+export type SqlClient = postgres.TransactionSql;
 
-/** The pool beneath drizzle. */
+/** The pool beneath drizzle: `sqlClientOf(db).begin(async (sql) => …)` hands out a `SqlClient`. */
 export function sqlClientOf(db: Db): postgres.Sql {
   return db.$client;
-}
-
-/**
- * Runs `work` in a transaction on one connection, with `begin` sent in the same write as the work's
- * first statement, and `commit` in the same write as its last when the work calls `commit()` right
- * after issuing that statement (`await Promise.all([insert, commit()])`). Two round trips for a
- * read-and-audit instead of four: on a loaded machine each socket write costs about as much as a query.
- * A failed statement before the commit rolls the whole transaction back; one the commit travelled
- * with makes PostgreSQL end it in a rollback by itself.
- */
-export async function pipelinedTransaction<T>(
-  pool: postgres.Sql,
-  work: (sql: SqlClient, commit: () => Promise<void>) => Promise<T>,
-): Promise<T> {
-  const sql = await pool.reserve();
-  let ended = false;
-  const commit = async () => {
-    ended = true;
-    await sql`commit`;
-  };
-  try {
-    const begun = sql`begin`.execute();
-    const [result] = await Promise.all([work(sql, commit), begun]);
-    if (!ended) await commit();
-    return result;
-  } catch (error) {
-    if (!ended) await sql`rollback`.catch(() => {});
-    throw error;
-  } finally {
-    sql.release();
-  }
 }
 
 export interface CurrentStatusRow {

@@ -3,6 +3,7 @@ export * from './audit-seals';
 export * from './citizen-issuers';
 export * from './consents';
 export * from './deliveries';
+export * from './follow-up-facts';
 export * from './idempotency';
 export * from './parties';
 export * from './persons';

@@ -1,4 +1,4 @@
-import { pipelinedTransaction, sqlClientOf } from '@samsyn/db';
+import { sqlClientOf } from '@samsyn/db';
 import {
   type AppEnv,
   agencyCaller,
@@ -47,11 +47,11 @@ export function registerQueryStatusTimeline(app: OpenAPIHono<AppEnv>, deps: Serv
     const caller = agencyCaller(c);
     const query = c.req.valid('json');
     const page = c.req.valid('query');
-    const timeline = await pipelinedTransaction(sqlClientOf(deps.db), async (sql, commit) => {
+    const timeline = await sqlClientOf(deps.db).begin(async (sql) => {
       const { decision } = await decideAccess(sql, deps.persons, caller, query);
       const result = await readTimeline(sql, decision, page);
       if (decision.grants.size > 0) {
-        const audited = auditRead(sql, decision, {
+        await auditRead(sql, decision, {
           action: 'status.timeline.read',
           partyId: caller.partyId,
           officerId: caller.officerId,
@@ -59,7 +59,6 @@ export function registerQueryStatusTimeline(app: OpenAPIHono<AppEnv>, deps: Serv
           requestId: c.get('requestId'),
           details: { page: page.page, limit: page.limit, events: result.events.length },
         });
-        await Promise.all([audited, commit()]);
       }
       return result;
     });

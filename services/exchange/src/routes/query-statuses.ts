@@ -1,4 +1,4 @@
-import { pipelinedTransaction, sqlClientOf } from '@samsyn/db';
+import { sqlClientOf } from '@samsyn/db';
 import {
   type AppEnv,
   agencyCaller,
@@ -43,20 +43,19 @@ export function registerQueryStatuses(app: OpenAPIHono<AppEnv>, deps: ServiceDep
   app.openapi(queryStatusesRoute, async (c) => {
     const caller = agencyCaller(c);
     const query = c.req.valid('json');
-    const categories = await pipelinedTransaction(sqlClientOf(deps.db), async (sql, commit) => {
+    const categories = await sqlClientOf(deps.db).begin(async (sql) => {
       const { decision, statuses } = await decideAccess(sql, deps.persons, caller, query, {
         withStatuses: true,
       });
       const result = grantedStatuses(decision, statuses);
       if (decision.grants.size > 0) {
-        const audited = auditRead(sql, decision, {
+        await auditRead(sql, decision, {
           action: 'status.read',
           partyId: caller.partyId,
           officerId: caller.officerId,
           purpose: query.purpose,
           requestId: c.get('requestId'),
         });
-        await Promise.all([audited, commit()]);
       }
       return result;
     });

@@ -24,7 +24,7 @@ import {
   TargetGroupReportSchema,
 } from '../schemas';
 import { scopeFor } from '../scope';
-import { targetGroupDefinitions, targetGroupRows, targetGroupTables } from '../target-group';
+import { targetGroupDefinitions, targetGroupReport, targetGroupRows } from '../target-group';
 
 function responses<S extends z.ZodType>(schema: S, description: string) {
   return {
@@ -112,11 +112,7 @@ export function registerReports(app: OpenAPIHono<AppEnv>, deps: ServiceDeps) {
     const query = c.req.valid('query');
     if (query.previous && query.previous >= query.at) refuseOrder('/previous', 'must be before at');
     const scope = await scopeFor(deps.db, agencyCaller(c), query.forbund);
-    const group = await targetGroupRows(deps.db, scope, query.at);
-    const previous = query.previous
-      ? new Set((await targetGroupRows(deps.db, scope, query.previous)).keys())
-      : undefined;
-    const tables = targetGroupTables(group, previous, threshold);
+    const tables = await targetGroupReport(deps.db, scope, query.at, query.previous, threshold);
     if (csvAccepted(c))
       return c.body(tablesAsCsv(tables), 200, { 'content-type': 'text/csv; charset=utf-8' });
     return c.json(

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { invitations, meetings, sips } from '@samsyn/db';
+import { sqlClientOf } from '@samsyn/db';
 import { phaseAfterMeetingCalled, type SipPhase } from '@samsyn/domain';
 import {
   type AppEnv,
@@ -13,12 +13,14 @@ import {
   type ServiceDeps,
   secured,
   securedProblemResponses,
+  z,
 } from '@samsyn/http';
-import { eq, sql } from 'drizzle-orm';
-import { auditSip, refuse, sipVisibleTo } from '../access';
-import { loadSipView } from '../load';
-import { enqueueMeetingMessages } from '../messages';
-import { CallMeetingSchema, idParam, SipSchema } from '../schemas';
+import { refuse, sipAuditEntry, visibleOrMissing } from '../access';
+import { readSipView } from '../load';
+import { meetingMessages } from '../messages';
+import { prefersMinimalReturn } from '../prefer';
+import { CallMeetingSchema, idParam, MeetingCalledSchema, SipSchema } from '../schemas';
+import { insertCalledMeeting, type NewInvitation, sipWithConsent } from '../store';
 import { illegalTransition } from './transition-sip';
 
 export const callMeetingRoute = createRoute({
@@ -32,16 +34,46 @@ export const callMeetingRoute = createRoute({
     'message per invited party in the same transaction; the dispatcher delivers them as signed ' +
     'webhooks, with reminders 24 hours before. Only parties the consent names can be invited (403 ' +
     '`consent-required` otherwise), only the SIP’s participants (422), and the meeting must end ' +
-    'before the consent does. Moves the SIP to "invitation and preparation".',
+    'before the consent does. Moves the SIP to "invitation and preparation". Answers with the whole ' +
+    'SIP (`Sip`), or, with `Prefer: return=minimal` (RFC 7240), with only the new meeting’s id ' +
+    '(`MeetingCalled`) and `Preference-Applied: return=minimal`: cheaper for systems that call many ' +
+    'meetings and read the plan when they need it. Either way `Location` names the new meeting.',
   ...secured('sip:write'),
   request: {
     params: idParam,
+    headers: z.object({
+      prefer: z
+        .string()
+        .max(1000)
+        // Visible ASCII, as HTTP field values are; documented as a pattern, not free text.
+        .regex(/^[\t\x20-\x7e]*$/)
+        .optional()
+        .openapi({
+          description: '`return=minimal` for a small answer naming the new meeting instead of the whole SIP',
+          example: 'return=minimal',
+        }),
+    }),
     body: { required: true, content: { 'application/json': { schema: CallMeetingSchema } } },
   },
   responses: {
     201: {
-      description: 'Called; the SIP with the new meeting',
-      content: { 'application/json': { schema: SipSchema } },
+      description:
+        'Called; the SIP with the new meeting, or with `Prefer: return=minimal` the new meeting’s id',
+      headers: {
+        Location: {
+          description: 'The new meeting, `/v1/sips/{id}/meetings/{meetingId}`',
+          schema: {
+            type: 'string',
+            maxLength: 200,
+            pattern: '^/v1/sips/[0-9a-f-]{36}/meetings/[0-9a-f-]{36}$',
+          },
+        },
+        'Preference-Applied': {
+          description: '`return=minimal` when the answer is the minimal one (RFC 7240)',
+          schema: { type: 'string', enum: ['return=minimal'] },
+        },
+      },
+      content: { 'application/json': { schema: z.union([SipSchema, MeetingCalledSchema]) } },
     },
     ...securedProblemResponses,
     403: problemResponseSpec('consent-required'),
@@ -68,8 +100,12 @@ export function registerCallMeeting(app: OpenAPIHono<AppEnv>, deps: ServiceDeps)
     const caller = agencyCaller(c);
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
-    const view = await deps.db.transaction(async (tx) => {
-      const { sip, consent } = await sipVisibleTo(tx, caller, id, { forUpdate: true });
+    const minimal = prefersMinimalReturn(c.req.valid('header').prefer);
+    // The SIP locked with its consent in one statement, then every write and the plan to answer with
+    // in one socket write. A refusal in between rolls back.
+    const called = await sqlClientOf(deps.db).begin(async (sql) => {
+      const locked = await sipWithConsent(sql, id, { forUpdate: true });
+      const { sip, consent } = visibleOrMissing(caller, locked.sip, locked.consent);
       const phase = phaseAfterMeetingCalled(sip.phase as SipPhase);
       if (!phase) illegalTransition(sip.phase as SipPhase, 'invitation_and_preparation');
       const notCovered = input.participants.flatMap((p, i) => (consent.parties.includes(p.party) ? [] : [i]));
@@ -102,58 +138,60 @@ export function registerCallMeeting(app: OpenAPIHono<AppEnv>, deps: ServiceDeps)
       }
       const startsAt = new Date(input.startsAt);
       checkMeetingTime(startsAt, input.durationMinutes, consent.validUntil);
-      const [meeting] = await tx
-        .insert(meetings)
-        .values({
-          id: randomUUID(),
-          sipId: id,
-          startsAt,
-          durationMinutes: input.durationMinutes,
-          place: input.place,
-          videoLink: input.videoLink,
-          interpreterLanguage: input.interpreterLanguage,
-          agenda: input.agenda,
-          calledByParty: caller.partyId,
-          calledByOfficer: caller.officerId,
-        })
-        .returning();
-      if (!meeting) throw new Error('meeting insert returned no row');
+      const meeting = {
+        id: randomUUID(),
+        sipId: id,
+        startsAt,
+        durationMinutes: input.durationMinutes,
+        place: input.place,
+        videoLink: input.videoLink,
+        interpreterLanguage: input.interpreterLanguage,
+        agenda: input.agenda,
+        calledByParty: caller.partyId,
+        calledByOfficer: caller.officerId,
+      };
       const byParty = new Map(input.participants.map((p) => [p.party, p]));
-      const invited = await tx
-        .insert(invitations)
-        .values([
-          ...[...byParty.values()].map((p) => ({
-            id: randomUUID(),
-            meetingId: meeting.id,
-            sipId: id,
-            participantKind: 'party' as const,
-            partyId: p.party,
-            role: p.role,
-            displayName: p.displayName,
-          })),
-          {
-            id: randomUUID(),
-            meetingId: meeting.id,
-            sipId: id,
-            participantKind: 'person' as const,
-            partyId: null,
-            role: 'den enskilde',
-            displayName: input.personDisplayName,
-          },
-        ])
-        .returning();
-      await enqueueMeetingMessages(tx, meeting, invited, 'invitation.created');
-      const [updated] = await tx
-        .update(sips)
-        .set({ phase, updatedAt: sql`now()` })
-        .where(eq(sips.id, id))
-        .returning();
-      await auditSip(tx, 'meeting.called', { caller, requestId: c.get('requestId') }, sip, consent, {
-        meetingId: meeting.id,
-        invited: [...byParty.keys()],
+      const invited: NewInvitation[] = [
+        ...[...byParty.values()].map((p) => ({
+          id: randomUUID(),
+          participantKind: 'party' as const,
+          partyId: p.party,
+          role: p.role,
+          displayName: p.displayName,
+        })),
+        {
+          id: randomUUID(),
+          participantKind: 'person' as const,
+          partyId: null,
+          role: 'den enskilde',
+          displayName: input.personDisplayName,
+        },
+      ];
+      const written = insertCalledMeeting(sql, {
+        meeting,
+        invitations: invited,
+        deliveries: meetingMessages(meeting, invited, 'invitation.created').map((message) => ({
+          ...message,
+          id: randomUUID(),
+        })),
+        phase,
+        audit: sipAuditEntry('meeting.called', { caller, requestId: c.get('requestId') }, sip, consent, {
+          meetingId: meeting.id,
+          invited: [...byParty.keys()],
+        }),
       });
-      return loadSipView(tx, updated ?? sip);
+      if (minimal) {
+        await written;
+        return { meeting: { id: meeting.id, sipId: id, phase }, plan: undefined };
+      }
+      const plan = readSipView(sql, id);
+      const [, view] = await Promise.all([written, plan]);
+      return { meeting: { id: meeting.id, sipId: id, phase }, plan: view };
     });
-    return c.json(view, 201);
+    const location = `/v1/sips/${id}/meetings/${called.meeting.id}`;
+    if (!called.plan) {
+      return c.json(called.meeting, 201, { location, 'preference-applied': 'return=minimal' });
+    }
+    return c.json(called.plan, 201, { location });
   });
 }

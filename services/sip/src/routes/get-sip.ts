@@ -1,3 +1,4 @@
+import { appendAuditEntry, sqlClientOf } from '@samsyn/db';
 import {
   type AppEnv,
   agencyCaller,
@@ -9,9 +10,10 @@ import {
   secured,
   securedProblemResponses,
 } from '@samsyn/http';
-import { auditSip, sipVisibleTo } from '../access';
-import { loadSipView } from '../load';
+import { sipAuditEntry, visibleOrMissing } from '../access';
+import { readSipView } from '../load';
 import { idParam, SipSchema } from '../schemas';
+import { sipWithConsent } from '../store';
 
 export const getSipRoute = createRoute({
   method: 'get',
@@ -36,10 +38,18 @@ export function registerGetSip(app: OpenAPIHono<AppEnv>, deps: ServiceDeps) {
   app.openapi(getSipRoute, async (c) => {
     const caller = agencyCaller(c);
     const { id } = c.req.valid('param');
-    const view = await deps.db.transaction(async (tx) => {
-      const { sip, consent } = await sipVisibleTo(tx, caller, id);
-      await auditSip(tx, 'sip.read', { caller, requestId: c.get('requestId') }, sip, consent);
-      return loadSipView(tx, sip);
+    // The SIP with its consent in one statement, then the audit entry and the plan in one socket
+    // write; the entry commits with the read or neither happens.
+    const view = await sqlClientOf(deps.db).begin(async (sql) => {
+      const found = await sipWithConsent(sql, id, { forUpdate: false });
+      const { sip, consent } = visibleOrMissing(caller, found.sip, found.consent);
+      const audited = appendAuditEntry(
+        sql,
+        sipAuditEntry('sip.read', { caller, requestId: c.get('requestId') }, sip, consent),
+      );
+      const plan = readSipView(sql, id);
+      const [, shown] = await Promise.all([audited, plan]);
+      return shown;
     });
     return c.json(view, 200);
   });
