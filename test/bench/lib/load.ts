@@ -1,9 +1,9 @@
 /**
- * Load from autocannon, one request per connection in flight (no pipelining), as agency systems send.
- * Closed loop for the highest rate; a fixed overall rate for latency (autocannon corrects latencies for
- * coordinated omission in that mode, so a stalled server shows in p99 rather than in fewer requests).
+ * Load from autocannon, one request per connection in flight (no pipelining), as agency systems send,
+ * closed loop for the highest rate; latency at a fixed offered rate from loadtest (`runOpenLoop`).
  */
 import autocannon from 'autocannon';
+import * as loadtest from 'loadtest';
 
 export interface LoadRequest {
   method: 'GET' | 'POST';
@@ -101,4 +101,53 @@ export function medianRun(runs: readonly LoadResult[]): LoadResult {
   const middle = sorted[Math.floor(sorted.length / 2)];
   if (!middle) throw new Error('no runs');
   return middle;
+}
+
+// loadtest's bundled types predate its promise API (a call without a callback returns a promise).
+const openLoopTest = loadtest.loadTest as unknown as (
+  options: loadtest.LoadTestOptions,
+) => Promise<loadtest.LoadTestResult>;
+
+/**
+ * Latency under a fixed offered rate, truly open loop: loadtest sends each request on a timer at even
+ * intervals whether or not earlier ones were answered, opening connections as needed. (autocannon's
+ * rate mode lets every connection send its quota for the second back to back at the start of the
+ * second, so its latencies measure its own bursts.) Percentiles are whole milliseconds.
+ */
+export async function runOpenLoop(options: {
+  url: string;
+  request: LoadRequest;
+  seconds: number;
+  rate: number;
+}): Promise<LoadResult> {
+  const { request } = options;
+  const result = await openLoopTest({
+    url: `${options.url}${request.path}`,
+    method: request.method,
+    maxSeconds: options.seconds,
+    requestsPerSecond: Math.max(1, Math.round(options.rate)),
+    agentKeepAlive: true,
+    quiet: true,
+    requestGenerator: (_params, requestOptions, client, callback) => {
+      const body = typeof request.body === 'function' ? request.body() : (request.body ?? '');
+      requestOptions.headers = {
+        ...requestOptions.headers,
+        ...request.headers,
+        ...request.freshHeaders?.(),
+        'content-length': String(Buffer.byteLength(body)),
+      };
+      const sent = client(requestOptions, callback);
+      sent.write(body);
+      sent.end();
+      return sent;
+    },
+  });
+  return {
+    rate: (result.totalRequests - result.totalErrors) / result.totalTimeSeconds,
+    p50Ms: result.percentiles[50] ?? Number.NaN,
+    p99Ms: result.percentiles[99] ?? Number.NaN,
+    ok: result.totalRequests - result.totalErrors,
+    failed: result.totalErrors,
+    seconds: result.totalTimeSeconds,
+  };
 }
