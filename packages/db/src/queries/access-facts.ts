@@ -4,9 +4,10 @@ import type { Db } from '../client';
 import { type AuditEntry, auditInsertFromJson, auditRowsJson } from './audit';
 
 /**
- * postgres.js beneath drizzle (which makes it pass dates, times and JSON parameters through as text), for the audited read path that every agency call takes. Its tagged
+ * A postgres.js transaction beneath drizzle, for the audited paths every agency call takes. Its tagged
  * templates are prepared once per connection and reused, where drizzle builds and the server plans
- * each query anew; on this path that is most of the cost of a request.
+ * each query anew. drizzle configures the client to pass dates, times and JSON parameters through as
+ * text: send ISO strings and `JSON.stringify(value)::jsonb`, expect timestamps back as strings.
  */
 export type SqlClient = postgres.TransactionSql;
 
