@@ -16,9 +16,9 @@ import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bullPrefix, webhookVerifier } from '@samsyn/queue';
 import { measureBullmqBaseline } from '@samsyn/queue/baseline';
-import pidusage from 'pidusage';
 import { testEnv } from '../../../packages/testkit/src/env';
 import { testPersonnummer } from '../../../packages/testkit/src/persons';
+import { samplePeakRss } from '../lib/memory';
 import { type RunningProduct, startProduct } from '../lib/product';
 import type { Measurement } from '../lib/report';
 
@@ -402,26 +402,12 @@ function cpuMicros(pid: number): number | undefined {
 
 /** Samples the RSS of the product's processes for as long as load runs. */
 function sampleMemory(product: RunningProduct) {
-  const peak = { dispatcher: 0, gateway: 0 };
-  const pids = [product.gateway.pid, ...(product.dispatcher ? [product.dispatcher.pid] : [])];
-  let sampling = true;
-  const done = (async () => {
-    while (sampling) {
-      const stats = await pidusage(pids).catch(() => undefined);
-      if (stats) {
-        peak.gateway = Math.max(peak.gateway, stats[product.gateway.pid]?.memory ?? 0);
-        if (product.dispatcher)
-          peak.dispatcher = Math.max(peak.dispatcher, stats[product.dispatcher.pid]?.memory ?? 0);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  })();
+  const { gateway, dispatcher } = product;
+  const sampler = samplePeakRss([gateway.pid, ...(dispatcher ? [dispatcher.pid] : [])], 500);
   return {
     stop: async () => {
-      sampling = false;
-      await done;
-      await pidusage.clear();
-      return { dispatcherMb: peak.dispatcher / 2 ** 20, gatewayMb: peak.gateway / 2 ** 20 };
+      const peakMb = await sampler.stop();
+      return { dispatcherMb: dispatcher ? peakMb(dispatcher.pid) : 0, gatewayMb: peakMb(gateway.pid) };
     },
   };
 }

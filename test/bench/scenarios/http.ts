@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { type Category, categories } from '@samsyn/domain';
-import pidusage from 'pidusage';
 import { createTestConsent, testPersonnummer } from '../../../packages/testkit/src/persons';
 import { exampleStatusEvent } from '../../../packages/testkit/src/status-examples';
 import { testPersonVault } from '../../../packages/testkit/src/vault';
@@ -18,6 +17,7 @@ import {
   runLoad,
   runOpenLoop,
 } from '../lib/load';
+import { peakRss } from '../lib/memory';
 import { measurePgbench } from '../lib/pgbench';
 import { type RunningProduct, startProduct } from '../lib/product';
 import type { Measurement } from '../lib/report';
@@ -145,27 +145,6 @@ async function duplicateRequest(bench: HttpBench): Promise<LoadRequest> {
   const first = await fetch(`${bench.product.url}/v1/status-events`, { method: 'POST', headers, body });
   if (first.status !== 201) throw new Error(`first publish failed: ${first.status}`);
   return { method: 'POST', path: '/v1/status-events', headers, body };
-}
-
-/** Peak resident memory of a process while `work` runs, sampled every 250 ms. */
-export async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<{ value: T; peakMb: number }> {
-  let peak = 0;
-  const sample = () =>
-    pidusage(pid).then(
-      (stats) => {
-        peak = Math.max(peak, stats.memory);
-      },
-      () => {},
-    );
-  const timer = setInterval(sample, 250);
-  try {
-    const value = await work();
-    await sample();
-    return { value, peakMb: peak / 2 ** 20 };
-  } finally {
-    clearInterval(timer);
-    pidusage.clear();
-  }
 }
 
 async function auditedReads(bench: HttpBench): Promise<number> {
