@@ -1,87 +1,17 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, portInUse, productInstallation, root, stopProcess } from './product-process';
 
 /**
  * README's first command, end to end: `pnpm start` with no DATABASE_URL brings up embedded PostgreSQL,
  * migrations, the dev registry, the gateway and the dispatcher; `pnpm token` gets a token from it; a
  * signal stops everything; a second start finds the data where the first left it.
  */
-const root = fileURLToPath(new URL('../..', import.meta.url));
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-function portInUse(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
-    probe.on('error', () => resolve(true));
-  });
-}
-
-let dataDir = '';
-let port = 0;
-let pgPort = 0;
-let output = '';
-
-/** With `localRedisPort`, nothing answers there, so start must run its own redis-server. */
-function start(localRedisPort?: number): ChildProcess {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    PORT: String(port),
-    EMBEDDED_PG_PORT: String(pgPort),
-    DISPATCHER_PORT: '0',
-    ...(localRedisPort ? { LOCAL_REDIS_PORT: String(localRedisPort) } : {}),
-  };
-  delete env.DATABASE_URL;
-  delete env.REDIS_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'infra/dev/start.ts')], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  child.stderr?.on('data', (chunk) => {
-    output += String(chunk);
-  });
-  return child;
-}
-
-async function waitReady(timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < timeoutMs) {
-    const ok = await fetch(`http://localhost:${port}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return Date.now() - started;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`not ready within ${timeoutMs} ms:\n${output}`);
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
+let product: Awaited<ReturnType<typeof productInstallation>>;
 
 async function token(args: string[]): Promise<string> {
   const { stdout } = await run(
@@ -89,14 +19,14 @@ async function token(args: string[]): Promise<string> {
     ['--import', 'tsx', path.join(root, 'infra/dev/token.ts'), ...args],
     {
       cwd: root,
-      env: { ...process.env, SAMSYN_URL: `http://localhost:${port}`, KEYS_DIR: path.join(dataDir, 'keys') },
+      env: product.toolEnv(),
     },
   );
   return stdout.trim();
 }
 
 async function whoami(accessToken: string) {
-  const response = await fetch(`http://localhost:${port}/v1/whoami`, {
+  const response = await fetch(`${product.url}/v1/whoami`, {
     headers: { authorization: `Bearer ${accessToken}` },
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
@@ -105,7 +35,7 @@ async function whoami(accessToken: string) {
 const flowPerson = '19850412-6122';
 
 async function call(accessToken: string, method: string, path: string, body?: unknown, headers = {}) {
-  const response = await fetch(`http://localhost:${port}${path}`, {
+  const response = await fetch(`${product.url}${path}`, {
     method,
     headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', ...headers },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -175,7 +105,10 @@ async function exchangeFlow() {
     { category: 'certificate', access: 'withheld' },
     { category: 'insurance', access: 'withheld' },
   ]);
-  const sql = postgres(`postgres://samsyn:samsyn@127.0.0.1:${pgPort}/samsyn`, { max: 1, onnotice: () => {} });
+  const sql = postgres(`postgres://samsyn:samsyn@127.0.0.1:${product.pgPort}/samsyn`, {
+    max: 1,
+    onnotice: () => {},
+  });
   try {
     await expect
       .poll(
@@ -200,33 +133,24 @@ async function exchangeFlow() {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'samsyn-start-'));
-  // As root, PostgreSQL runs as a `postgres` user that must reach its data folder.
-  await chmod(dataDir, 0o755);
-  port = await freePort();
-  pgPort = await freePort();
+  product = await productInstallation();
 });
-afterAll(async () => {
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => product.remove());
 
 describe('pnpm start on a machine without DATABASE_URL', () => {
   let firstAccessToken = '';
 
   it('serves /readyz, a valid OpenAPI 3.1 document and the docs page, starting its own Redis', async () => {
     const redisPort = await freePort();
-    const child = start(redisPort);
+    const child = product.start(redisPort);
     try {
-      await waitReady(120_000);
-      const document = (await (await fetch(`http://localhost:${port}/openapi.json`)).json()) as Record<
-        string,
-        unknown
-      >;
+      await product.waitReady(120_000);
+      const document = (await (await fetch(`${product.url}/openapi.json`)).json()) as Record<string, unknown>;
       expect(document.openapi).toBe('3.1.0');
       expect(Object.keys(document.paths as object)).toEqual(
         expect.arrayContaining(['/oauth2/token', '/v1/whoami', '/.well-known/jwks.json']),
       );
-      const docs = await fetch(`http://localhost:${port}/docs`);
+      const docs = await fetch(`${product.url}/docs`);
       expect(docs.status).toBe(200);
       expect(await docs.text()).toContain('/openapi.json');
 
@@ -241,29 +165,29 @@ describe('pnpm start on a machine without DATABASE_URL', () => {
       const assertion = await token(['--party', 'kommun:1281', '--assertion-only']);
       expect(assertion.split('.')).toHaveLength(3);
     } finally {
-      expect(await stop(child)).toBe(0);
+      expect(await stopProcess(child)).toBe(0);
     }
-    expect(output).toContain('started redis-server');
-    expect(output).toContain('stopping');
+    expect(product.output).toContain('started redis-server');
+    expect(product.output).toContain('stopping');
     expect(await portInUse(redisPort)).toBe(false);
-    expect(output).not.toMatch(/811218/);
+    expect(product.output).not.toMatch(/811218/);
     // The embedded PostgreSQL has stopped with the rest.
-    expect(await portInUse(pgPort)).toBe(false);
+    expect(await portInUse(product.pgPort)).toBe(false);
   });
 
   it('starts again on the same data with the machine’s Redis: keys and registry survive, old tokens verify', async () => {
-    const child = start();
+    const child = product.start();
     try {
-      await waitReady(60_000);
+      await product.waitReady(60_000);
       expect((await whoami(firstAccessToken)).status).toBe(200);
       await exchangeFlow();
     } finally {
-      expect(await stop(child)).toBe(0);
+      expect(await stopProcess(child)).toBe(0);
     }
     // Nothing the product printed, from any process, holds the personnummer the flow used.
-    expect(output).not.toContain(flowPerson);
-    expect(output).not.toContain(flowPerson.replace('-', ''));
-    expect(output).not.toContain(flowPerson.replace('-', '').slice(2));
+    expect(product.output).not.toContain(flowPerson);
+    expect(product.output).not.toContain(flowPerson.replace('-', ''));
+    expect(product.output).not.toContain(flowPerson.replace('-', '').slice(2));
   });
 
   it('refuses to issue dev tokens in production', async () => {
@@ -281,7 +205,7 @@ describe('pnpm start on a machine without DATABASE_URL', () => {
   it('stops with one line naming the variable when configuration is bad', async () => {
     const failed = await run(process.execPath, ['--import', 'tsx', path.join(root, 'infra/dev/start.ts')], {
       cwd: root,
-      env: { ...process.env, PORT: 'eighty', DATA_DIR: dataDir },
+      env: { ...process.env, PORT: 'eighty', DATA_DIR: product.dataDir },
     }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining('PORT') });
   });
