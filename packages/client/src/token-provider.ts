@@ -14,6 +14,8 @@ export interface TokenProviderOptions {
   scope: string;
   /** Fetch a new token this many seconds before the old one expires. */
   refreshBeforeSeconds?: number;
+  /** Another fetch (a proxy agent, a test double); defaults to the global one. */
+  fetch?: typeof fetch;
 }
 
 export class TokenRequestError extends Error {
@@ -27,6 +29,11 @@ export class TokenRequestError extends Error {
   }
 }
 
+export interface TokenProvider {
+  /** A valid access token; concurrent callers share one request. */
+  getToken: () => Promise<string>;
+}
+
 interface CachedToken {
   value: string;
   refreshAt: number;
@@ -36,15 +43,16 @@ interface CachedToken {
  * Gets access tokens the way Samsyn expects (RFC 7523 assertion grant) and reuses each until shortly
  * before it expires, so a busy integration signs an assertion once every few minutes, not per call.
  */
-export function createTokenProvider(options: TokenProviderOptions) {
+export function createTokenProvider(options: TokenProviderOptions): TokenProvider {
   const base = options.baseUrl.replace(/\/$/, '');
+  const send = options.fetch ?? fetch;
   let tokenEndpoint: string | undefined;
   let cached: CachedToken | undefined;
   let pending: Promise<string> | undefined;
 
   async function endpoint(): Promise<string> {
     if (tokenEndpoint) return tokenEndpoint;
-    const response = await fetch(`${base}/.well-known/oauth-authorization-server`);
+    const response = await send(`${base}/.well-known/oauth-authorization-server`);
     if (!response.ok)
       throw new TokenRequestError(response.status, 'metadata_unavailable', await response.text());
     tokenEndpoint = ((await response.json()) as { token_endpoint: string }).token_endpoint;
@@ -59,7 +67,7 @@ export function createTokenProvider(options: TokenProviderOptions) {
       audience,
       privateJwk: options.privateJwk,
     });
-    const response = await fetch(audience, {
+    const response = await send(audience, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({

@@ -185,8 +185,10 @@ export const InvitationSummarySchema = z
     proposedStartsAt: z.iso.datetime().max(30).nullable(),
     rsvpComment: z.string().max(1000).nullable(),
     respondedAt: z.iso.datetime().max(30).nullable(),
-    delivery: DeliverySchema.nullable().openapi({
-      description: 'The latest message to the participant party',
+    // A union, not `.nullable()`: that would make the shared Delivery component itself nullable,
+    // and every list of deliveries a list of maybe-deliveries.
+    delivery: z.union([DeliverySchema, z.null()]).openapi({
+      description: 'The latest message to the participant party; null for the person',
     }),
   })
   .openapi('InvitationSummary');
