@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { loadSigningKey, PersonVault, type SigningKey } from '@samsyn/auth';
+import { type AccessTokenVerifier, loadSigningKey, PersonVault, type SigningKey } from '@samsyn/auth';
 import type { Database } from '@samsyn/db';
 import type { JWK } from 'jose';
 import { configOrExit, publicUrlOf, type ServiceConfig, serviceConfigSchema } from './config';
@@ -19,6 +19,8 @@ export interface ServiceDeps {
   receipts: { signingKey: SigningKey; issuer: string };
   /** Follow-up cells below this many people are suppressed. */
   suppressionThreshold: number;
+  /** For pages outside `/v1` that check a token themselves (the förbund dashboard); absent in tools. */
+  accessTokens?: Pick<AccessTokenVerifier, 'verify'>;
 }
 
 export async function readSigningKeyFile(file: string): Promise<SigningKey> {
@@ -36,6 +38,8 @@ export interface ServiceDefinition {
   name: string;
   description: string;
   createApp: (deps: ServiceDeps) => OpenAPIHono<AppEnv>;
+  /** Paths that take form-encoded bodies (HTML forms) instead of JSON. */
+  formPaths?: readonly string[];
 }
 
 /**
@@ -56,6 +60,7 @@ export async function runService(
     persons: personVaultFrom(config),
     receipts: { signingKey, issuer: publicUrlOf(config) },
     suppressionThreshold: config.METRICS_SUPPRESSION_THRESHOLD,
+    accessTokens: platform.auth.verifier,
   });
   const app = createHost(
     {
@@ -67,6 +72,7 @@ export async function runService(
       readiness: platform.readiness,
       auth: platform.auth,
       publicUrl: publicUrlOf(config),
+      nonJsonPaths: [...(service.formPaths ?? [])],
     },
     (host) => host.route('/', router),
   );

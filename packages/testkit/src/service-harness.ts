@@ -67,6 +67,7 @@ export async function startTestService(service: ServiceDefinition): Promise<Test
     persons: testPersonVault(),
     receipts: { signingKey, issuer },
     suppressionThreshold: config.METRICS_SUPPRESSION_THRESHOLD,
+    accessTokens: platform.auth.verifier,
   };
   const app = createHost(
     {
@@ -78,6 +79,7 @@ export async function startTestService(service: ServiceDefinition): Promise<Test
       readiness: platform.readiness,
       auth: platform.auth,
       publicUrl: issuer,
+      nonJsonPaths: [...(service.formPaths ?? [])],
     },
     (host) => host.route('/', service.createApp(deps)),
   );

@@ -46,6 +46,7 @@ export function createApp(deps: GatewayDeps) {
     persons: deps.persons,
     receipts: { signingKey: deps.signingKey, issuer: deps.publicUrl },
     suppressionThreshold: deps.suppressionThreshold,
+    accessTokens: deps.auth.verifier,
   };
   const tokenEndpoint = `${deps.publicUrl}${tokenEndpointPath}`;
   return createHost(
@@ -59,7 +60,7 @@ export function createApp(deps: GatewayDeps) {
       bodyLimitBytes: deps.bodyLimitBytes,
       readiness: deps.readiness,
       auth: deps.auth,
-      nonJsonPaths: [tokenEndpointPath],
+      nonJsonPaths: [tokenEndpointPath, ...metrics.formPaths],
       publicUrl: deps.publicUrl,
       benchRoutes: deps.benchRoutes ?? false,
     },

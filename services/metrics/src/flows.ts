@@ -125,7 +125,8 @@ export async function flowTables(db: Db, scope: Scope, from: string, to: string,
     {
       key: 'median_days_to_first_meeting',
       label: 'Median dagar från behov till första möte',
-      n: days.length,
+      // How many people the median is of is itself a count: published under the same rule as a cell.
+      n: days.length === 0 || days.length >= threshold ? days.length : null,
       // A median of fewer people than the threshold describes individuals: it is not published.
       value: days.length >= threshold ? median(days) : null,
     },

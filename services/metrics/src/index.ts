@@ -1,1 +1,1 @@
-export { createApp, serviceDescription, serviceName } from './app';
+export { createApp, formPaths, serviceDescription, serviceName } from './app';

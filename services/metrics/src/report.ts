@@ -21,6 +21,22 @@ export class ReportBuilder {
     this.tables.push({ type: 'additive', ...suppressAdditive(group, this.threshold) });
   }
 
+  /**
+   * Tables that share cells (the same people counted in each) and whose totals are published
+   * elsewhere: a cell hidden in one but shown in another would give the hidden one away by
+   * subtraction, so when any cell of them is hidden, every cell of them is.
+   */
+  linkedAdditive(groups: AdditiveGroupInput[]) {
+    const published = groups.map((group) => suppressAdditive(group, this.threshold));
+    const anyHidden = published.some((group) => group.cells.some((cell) => cell.suppressed));
+    for (const group of published) {
+      const cells = anyHidden
+        ? group.cells.map((cell) => ({ ...cell, count: null, suppressed: true, share: null }))
+        : group.cells;
+      this.tables.push({ type: 'additive', ...group, cells });
+    }
+  }
+
   overlapping(set: OverlappingSetInput) {
     this.tables.push({ type: 'overlapping', ...suppressOverlapping(set, this.threshold) });
   }

@@ -45,7 +45,10 @@ export const StatisticSchema = z
   .object({
     key: z.string().max(100),
     label: z.string().max(300),
-    n: z.number().int().min(0).max(100_000_000).openapi({ format: 'int32' }),
+    n: z.number().int().min(0).max(100_000_000).nullable().openapi({
+      format: 'int32',
+      description: 'How many people the value is of; null when under the threshold',
+    }),
     value: z.number().nullable(),
   })
   .openapi('MetricsStatistic');

@@ -31,6 +31,9 @@ export const targetGroupDefinitions = {
   duration: 'Tid med bistånd från biståndets startdatum till datumet, i hela år.',
   sip: 'En SIP som var öppen vid datumet.',
   remaining: 'Kvarstående: i målgruppen även vid föregående kartläggning (previous); nya: inte då.',
+  left:
+    'Lämnat målgruppen: i målgruppen vid föregående kartläggning men inte vid datumet (avslutat bistånd, ' +
+    'uppfyller inte längre något kriterium, utanför åldersspannet, eller samtycket till uppföljning har upphört).',
   suppression:
     'Celler med 1–4 personer (under tröskeln) visas inte; ytterligare celler döljs så att dolda värden inte ' +
     'kan räknas fram ur totaler. Andelar räknas bara på visade tal.',
@@ -94,18 +97,24 @@ export async function targetGroupReport(
   const group = await targetGroupRows(db, scope, at);
   const before = await targetGroupRows(db, scope, previous);
   const remaining = [...group.keys()].filter((key) => before.has(key)).length;
-  return targetGroupTables(countsOf(group), remaining, threshold);
+  return targetGroupTables(countsOf(group), { remaining, previousTotal: before.size }, threshold);
 }
 
 const label = (values: readonly string[]) => Object.fromEntries(values.map((value) => [value, value]));
 
+/** How the group compares with the previous mapping: how many of it were in that one, and its size. */
+export interface Comparison {
+  remaining: number;
+  previousTotal: number;
+}
+
 /**
- * The KAOS/Kaosam tables of the target group at `day`, suppressed; `remaining` is how many of the group
- * were in it at the previous mapping, when there is one.
+ * The KAOS/Kaosam tables of the target group at `day`, suppressed, with the remaining/new and
+ * remaining/left splits when there is a previous mapping to compare with.
  */
 export function targetGroupTables(
   group: TargetGroupCount[],
-  remaining: number | undefined,
+  comparison: Comparison | undefined,
   threshold: number,
 ) {
   const weight = (entry: TargetGroupCount) => entry.count;
@@ -247,16 +256,28 @@ export function targetGroupTables(
         count,
       })),
   });
-  if (remaining !== undefined) {
-    report.additive({
-      key: 'remaining',
-      title: 'Kvarstående från föregående kartläggning och nya',
-      total,
-      cells: [
-        { key: 'remaining', label: 'Kvarstående', count: remaining },
-        { key: 'new', label: 'Nya', count: total - remaining },
-      ],
-    });
+  if (comparison !== undefined) {
+    const { remaining, previousTotal } = comparison;
+    report.linkedAdditive([
+      {
+        key: 'remaining',
+        title: 'Kvarstående från föregående kartläggning och nya',
+        total,
+        cells: [
+          { key: 'remaining', label: 'Kvarstående', count: remaining },
+          { key: 'new', label: 'Nya', count: total - remaining },
+        ],
+      },
+      {
+        key: 'left',
+        title: 'Föregående kartläggning: kvarstående och lämnat målgruppen',
+        total: previousTotal,
+        cells: [
+          { key: 'remaining', label: 'Kvarstående', count: remaining },
+          { key: 'left', label: 'Lämnat målgruppen', count: previousTotal - remaining },
+        ],
+      },
+    ]);
   }
   return report.tables;
 }

@@ -4,7 +4,6 @@ import {
   commonProblemResponses,
   createRoute,
   type OpenAPIHono,
-  ProblemError,
   problemResponseSpec,
   type ServiceDeps,
   secured,
@@ -12,9 +11,8 @@ import {
   z,
 } from '@samsyn/http';
 import type { Context } from 'hono';
-import { flowDefinitions, flowTables } from '../flows';
-import { outcomeDefinitions, outcomesOf, outcomeTables } from '../outcomes';
-import { type PublishedTable, tablesAsCsv } from '../report';
+import { tablesAsCsv } from '../report';
+import { flowsFor, outcomesFor, targetGroupFor } from '../reports';
 import {
   FlowQuery,
   FlowReportSchema,
@@ -23,8 +21,6 @@ import {
   TargetGroupQuery,
   TargetGroupReportSchema,
 } from '../schemas';
-import { scopeFor } from '../scope';
-import { targetGroupDefinitions, targetGroupReport, targetGroupRows } from '../target-group';
 
 function responses<S extends z.ZodType>(schema: S, description: string) {
   return {
@@ -48,9 +44,7 @@ function responses<S extends z.ZodType>(schema: S, description: string) {
 
 const csvAccepted = (c: Context<AppEnv>) => (c.req.header('accept') ?? '').includes('text/csv');
 
-function refuseOrder(pointer: string, detail: string): never {
-  throw new ProblemError('validation-failed', detail, { errors: [{ location: 'query', pointer, detail }] });
-}
+const csvHeaders = { 'content-type': 'text/csv; charset=utf-8' };
 
 const targetGroupRoute = createRoute({
   method: 'get',
@@ -88,88 +82,24 @@ const flowsRoute = createRoute({
   responses: responses(FlowReportSchema, 'The flows'),
 });
 
-function reportBase(
-  scope: { forbundId: string; kommunIds: string[] },
-  threshold: number,
-  started: number,
-  tables: PublishedTable[],
-) {
-  return {
-    forbund: scope.forbundId,
-    kommuner: scope.kommunIds,
-    threshold,
-    computedAt: new Date().toISOString(),
-    computationMs: Math.round(performance.now() - started),
-    tables,
-  };
-}
-
 export function registerReports(app: OpenAPIHono<AppEnv>, deps: ServiceDeps) {
-  const threshold = deps.suppressionThreshold;
+  const source = { db: deps.db, threshold: deps.suppressionThreshold };
 
   app.openapi(targetGroupRoute, async (c) => {
-    const started = performance.now();
-    const query = c.req.valid('query');
-    if (query.previous && query.previous >= query.at) refuseOrder('/previous', 'must be before at');
-    const scope = await scopeFor(deps.db, agencyCaller(c), query.forbund);
-    const tables = await targetGroupReport(deps.db, scope, query.at, query.previous, threshold);
-    if (csvAccepted(c))
-      return c.body(tablesAsCsv(tables), 200, { 'content-type': 'text/csv; charset=utf-8' });
-    return c.json(
-      {
-        ...reportBase(scope, threshold, started, tables),
-        at: query.at,
-        previous: query.previous ?? null,
-        definitions: targetGroupDefinitions,
-      },
-      200,
-    );
+    const report = await targetGroupFor(source, agencyCaller(c), c.req.valid('query'));
+    if (csvAccepted(c)) return c.body(tablesAsCsv(report.tables), 200, csvHeaders);
+    return c.json(report, 200);
   });
 
   app.openapi(outcomesRoute, async (c) => {
-    const started = performance.now();
-    const query = c.req.valid('query');
-    if (query.followUp <= query.baseline) refuseOrder('/followUp', 'must be after baseline');
-    if (query.previous && query.previous >= query.baseline)
-      refuseOrder('/previous', 'must be before baseline');
-    const scope = await scopeFor(deps.db, agencyCaller(c), query.forbund);
-    const baseline = await targetGroupRows(deps.db, scope, query.baseline);
-    const outcomes = await outcomesOf(deps.db, scope, baseline, query.followUp);
-    const previous = query.previous
-      ? new Set((await targetGroupRows(deps.db, scope, query.previous)).keys())
-      : undefined;
-    const tables = outcomeTables(baseline, outcomes, previous, threshold);
-    if (csvAccepted(c))
-      return c.body(tablesAsCsv(tables), 200, { 'content-type': 'text/csv; charset=utf-8' });
-    return c.json(
-      {
-        ...reportBase(scope, threshold, started, tables),
-        baseline: query.baseline,
-        followUp: query.followUp,
-        previous: query.previous ?? null,
-        definitions: { ...targetGroupDefinitions, ...outcomeDefinitions },
-      },
-      200,
-    );
+    const report = await outcomesFor(source, agencyCaller(c), c.req.valid('query'));
+    if (csvAccepted(c)) return c.body(tablesAsCsv(report.tables), 200, csvHeaders);
+    return c.json(report, 200);
   });
 
   app.openapi(flowsRoute, async (c) => {
-    const started = performance.now();
-    const query = c.req.valid('query');
-    if (query.to < query.from) refuseOrder('/to', 'must not be before from');
-    const scope = await scopeFor(deps.db, agencyCaller(c), query.forbund);
-    const { tables, statistics } = await flowTables(deps.db, scope, query.from, query.to, threshold);
-    if (csvAccepted(c))
-      return c.body(tablesAsCsv(tables), 200, { 'content-type': 'text/csv; charset=utf-8' });
-    return c.json(
-      {
-        ...reportBase(scope, threshold, started, tables),
-        from: query.from,
-        to: query.to,
-        statistics,
-        definitions: flowDefinitions,
-      },
-      200,
-    );
+    const report = await flowsFor(source, agencyCaller(c), c.req.valid('query'));
+    if (csvAccepted(c)) return c.body(tablesAsCsv(report.tables), 200, csvHeaders);
+    return c.json(report, 200);
   });
 }
