@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTokenProvider } from '@samsyn/client';
 import { z } from 'zod';
-import { type Actor, createApi, DemoStepFailed } from './demo/api';
+import { type Actor, createActor, createAnswering, DemoStepFailed } from './demo/api';
 import { createNarrator, dim, red } from './demo/narrator';
 import { startDemoReceiver } from './demo/receivers';
 import { type AgencyKey, agencyKeys, type Cast, partyIds, playStory, storySteps } from './demo/story';
@@ -58,6 +58,8 @@ const officers: Record<AgencyKey | 'forbund', string> = {
   forbund: 'analytiker-1',
 };
 
+const narrator = createNarrator(storySteps);
+
 async function actor(key: AgencyKey | 'forbund', scope: string): Promise<Actor> {
   const privateJwk = await readPrivateJwk(devKeyFile(config.KEYS_DIR, partyIds[key])).catch(() =>
     fail(`no dev key for ${partyIds[key]} in ${config.KEYS_DIR}; run pnpm start once, or set KEYS_DIR`),
@@ -69,7 +71,7 @@ async function actor(key: AgencyKey | 'forbund', scope: string): Promise<Actor> 
     privateJwk,
     scope,
   });
-  return { name: displayNames[key], token: () => tokens.getToken() };
+  return createActor(displayNames[key], baseUrl, () => tokens.getToken(), narrator);
 }
 
 const agencyScope = 'status:read status:write consent:read consent:write sip:read sip:write webhook:write';
@@ -89,20 +91,19 @@ const cast: Cast = {
       privateJwk: citizenKey,
       scope: 'self:read self:write',
     });
-    return { name: 'Sara (e-ID)', token: () => tokens.getToken() };
+    return createActor('Sara (e-ID)', baseUrl, () => tokens.getToken(), narrator);
   },
 };
 
 const receivers = {} as Record<AgencyKey, Awaited<ReturnType<typeof startDemoReceiver>>>;
 for (const key of agencyKeys) receivers[key] = await startDemoReceiver();
 
-const narrator = createNarrator(storySteps);
 narrator.title(`Samsyn demo against ${baseUrl}`);
 const started = Date.now();
 let exitCode = 0;
 try {
   await playStory({
-    api: createApi(baseUrl, narrator),
+    answer: createAnswering(narrator),
     narrator,
     cast,
     receivers,

@@ -1,72 +1,82 @@
+import {
+  type ApiResult,
+  createSamsynClient,
+  type Middleware,
+  ProblemError,
+  type SamsynClient,
+  unwrap,
+} from '@samsyn/client';
 import type { Narrator } from './narrator';
 
 /** Someone the demo acts as: an agency officer, the förbund, or the person signed in with e-ID. */
 export interface Actor {
   name: string;
-  token: () => Promise<string>;
-}
-
-export interface CallOptions {
-  body?: unknown;
-  headers?: Record<string, string>;
-  /** The status this step needs; anything else stops the demo. */
-  expect?: number;
-  /** One line saying what the answer means. */
-  summarise?: (body: Record<string, unknown>, response: Response) => string;
+  /** The typed SDK client, as an agency's integration would hold it. */
+  api: SamsynClient;
 }
 
 export class DemoStepFailed extends Error {
   override readonly name = 'DemoStepFailed';
 }
 
+/** Headers worth showing beside a request: the ones an integrator sets on purpose. */
+const shownHeaders = ['idempotency-key', 'prefer'];
+
 /**
- * One HTTP call as the demo shows it: the request as written, then the answer. The personnummer only
- * ever travels in bodies, as the API requires.
+ * Prints each request as it leaves, the way an integrator would write it down: who, method, path,
+ * the headers they chose and the JSON body. The answer is printed by `answer`, which knows what
+ * the step wanted from it.
  */
-export function createApi(baseUrl: string, narrator: Narrator) {
-  return async function call(
-    actor: Actor,
-    method: string,
-    path: string,
-    options: CallOptions = {},
-  ): Promise<Record<string, unknown>> {
-    const extraHeaders = Object.entries(options.headers ?? {})
-      .map(([name, value]) => `  ${name}: ${value}`)
-      .join('');
-    narrator.request(`${actor.name}: ${method} ${path}${extraHeaders}`, options.body);
-    const started = Date.now();
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${await actor.token()}`,
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...options.headers,
-      },
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await response.text();
-    const body =
-      text.length > 0 && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : {};
-    const expected = options.expect ?? (method === 'POST' ? 201 : 200);
-    if (response.status !== expected) {
-      narrator.response(
-        response.status,
-        `${response.statusText}; expected ${expected}`,
-        Date.now() - started,
+function narrateRequests(name: string, narrator: Narrator): Middleware {
+  return {
+    async onRequest({ request }) {
+      const url = new URL(request.url);
+      const headers = shownHeaders
+        .filter((header) => request.headers.has(header))
+        .map((header) => `  ${header}: ${request.headers.get(header)}`)
+        .join('');
+      const text = request.body ? await request.clone().text() : '';
+      narrator.request(
+        `${name}: ${request.method} ${url.pathname}${url.search}${headers}`,
+        text ? JSON.parse(text) : undefined,
       );
-      throw new DemoStepFailed(
-        `${method} ${path} answered ${response.status}: ${body.title ?? text.slice(0, 200)}${
-          body.detail ? ` — ${body.detail}` : ''
-        }${body.type ? ` (${body.type})` : ''}`,
-      );
-    }
-    narrator.response(
-      response.status,
-      options.summarise?.(body, response) ?? response.statusText,
-      Date.now() - started,
-    );
-    return body;
+      return request;
+    },
   };
 }
 
-export type Api = ReturnType<typeof createApi>;
+export function createActor(
+  name: string,
+  baseUrl: string,
+  getToken: () => Promise<string>,
+  narrator: Narrator,
+): Actor {
+  const api = createSamsynClient({ baseUrl, getToken });
+  api.use(narrateRequests(name, narrator));
+  return { name, api };
+}
+
+/**
+ * Waits for a call made with the SDK and prints its answer: the status and one line saying what it
+ * means. A refusal stops the demo with the problem's type and detail.
+ */
+export function createAnswering(narrator: Narrator) {
+  return async function answer<Data>(
+    pending: Promise<ApiResult<Data>>,
+    summarise: (data: Data, response: Response) => string = (_data, response) => response.statusText,
+  ): Promise<Data> {
+    const started = Date.now();
+    const result = await pending;
+    try {
+      const data = await unwrap(result);
+      narrator.response(result.response.status, summarise(data, result.response), Date.now() - started);
+      return data;
+    } catch (error) {
+      narrator.response(result.response.status, result.response.statusText, Date.now() - started);
+      if (error instanceof ProblemError) throw new DemoStepFailed(`${error.status} ${error.message}`);
+      throw error;
+    }
+  };
+}
+
+export type Answer = ReturnType<typeof createAnswering>;

@@ -1,62 +1,56 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifyWebhook } from '@samsyn/queue';
+import {
+  createWebhookVerifier,
+  type SamsynWebhookEvent,
+  WebhookVerificationError,
+  type WebhookVerifier,
+} from '@samsyn/client';
 
 export interface DeliveredMessage {
   id: string;
-  type: string;
-  data: Record<string, unknown>;
+  event: SamsynWebhookEvent;
 }
 
 /**
- * An agency's webhook endpoint on this machine: verifies each message's Standard Webhooks signature
- * with the secret Samsyn issued, keeps each `webhook-id` once (a retry carries the same id) and
- * answers 204 at once, as the integration guide tells agencies to.
+ * An agency's webhook endpoint on this machine, written as the SDK guide tells agencies to: verify
+ * the Standard Webhooks signature with the secret Samsyn issued, take each `webhook-id` once (a retry
+ * carries the same id), answer 204 at once, and fetch what the ids point to afterwards.
  */
 export async function startDemoReceiver() {
-  let secret = '';
+  let verifier: WebhookVerifier | undefined;
   const messages: DeliveredMessage[] = [];
   const waiters = new Set<() => void>();
-  let refused = 0;
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(request.headers))
-        if (typeof value === 'string') headers[name] = value;
+    request.on('end', async () => {
       try {
-        const message = verifyWebhook(secret, Buffer.concat(chunks).toString('utf8'), headers);
-        const id = headers['webhook-id'] ?? '';
-        if (!messages.some((seen) => seen.id === id))
-          messages.push({ id, type: message.type, data: message.data });
+        if (!verifier) throw new WebhookVerificationError('bad-signature', 'no secret registered yet');
+        const result = await verifier.verify(Buffer.concat(chunks), request.headers);
+        if (result.kind === 'new') messages.push({ id: result.id, event: result.event });
         response.writeHead(204).end();
         for (const wake of waiters) wake();
-      } catch {
-        refused += 1;
-        response.writeHead(401).end();
+      } catch (error) {
+        response.writeHead(error instanceof WebhookVerificationError ? 401 : 500).end();
       }
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
-  function ofType(type: string): DeliveredMessage[] {
-    return messages.filter((message) => message.type === type);
+  function ofType(type: SamsynWebhookEvent['type']): DeliveredMessage[] {
+    return messages.filter((message) => message.event.type === type);
   }
 
   return {
     url: `http://127.0.0.1:${port}/samsyn/webhooks`,
-    useSecret(value: string) {
-      secret = value;
-    },
-    ofType,
-    get refused() {
-      return refused;
+    useSecret(secret: string) {
+      verifier = createWebhookVerifier({ secret });
     },
     /** Resolves with the messages once `count` of the type have arrived; rejects after the timeout. */
-    waitFor(type: string, count: number, timeoutMs: number): Promise<DeliveredMessage[]> {
-      return new Promise((resolve, reject) => {
+    waitFor(type: SamsynWebhookEvent['type'], count: number, timeoutMs: number) {
+      return new Promise<DeliveredMessage[]>((resolve, reject) => {
         const check = () => {
           if (ofType(type).length < count) return;
           cleanUp();

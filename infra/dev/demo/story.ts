@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor, Api } from './api';
+import type { Schema } from '@samsyn/client';
+import type { Actor, Answer } from './api';
 import type { Narrator } from './narrator';
 import { demoPersonnummer } from './people';
 import type { DemoReceiver } from './receivers';
@@ -23,7 +24,7 @@ export interface Cast {
 }
 
 export interface StoryContext {
-  api: Api;
+  answer: Answer;
   narrator: Narrator;
   cast: Cast;
   receivers: Record<AgencyKey, DemoReceiver>;
@@ -38,9 +39,9 @@ export const storySteps = 16;
 const day = 86_400_000;
 const isoDate = (offsetDays = 0) => new Date(Date.now() + offsetDays * day).toISOString().slice(0, 10);
 const inAYear = () => new Date(Date.now() + 365 * day).toISOString();
-const stepIds = () => ({ 'Idempotency-Key': randomUUID() });
+const idempotent = () => ({ params: { header: { 'idempotency-key': randomUUID() } } });
 
-function sipConsent(personnummer: string) {
+function sipConsent(personnummer: string): Schema<'ConsentInput'> {
   return {
     personnummer,
     givenBy: { kind: 'person' },
@@ -66,7 +67,7 @@ function sipConsent(personnummer: string) {
   };
 }
 
-function followUpConsent(personnummer: string) {
+function followUpConsent(personnummer: string): Schema<'ConsentInput'> {
   return {
     personnummer,
     givenBy: { kind: 'person' },
@@ -83,15 +84,22 @@ function followUpConsent(personnummer: string) {
   };
 }
 
-const assistanceActive = (personnummer: string, sinceYearsAgo: number) => ({
+const assistanceActive = (personnummer: string, sinceYearsAgo: number): Schema<'AssistanceActiveEvent'> => ({
   personnummer,
   category: 'assistance',
   kind: 'active',
   effectiveDate: isoDate(),
-  data: { extent: 'full', since: isoDate(-365 * sinceYearsAgo), obstacle: 'sick_without_certificate' },
+  data: {
+    extent: 'full',
+    since: isoDate(-365 * sinceYearsAgo),
+    obstacle: 'sick_without_certificate',
+  },
 });
 
-const certificateIssued = (personnummer: string, issuerKind: 'psychiatry' | 'primary_care') => ({
+const certificateIssued = (
+  personnummer: string,
+  issuerKind: 'psychiatry' | 'primary_care',
+): Schema<'CertificateIssuedEvent'> => ({
   personnummer,
   category: 'certificate',
   kind: 'issued',
@@ -105,13 +113,11 @@ const certificateIssued = (personnummer: string, issuerKind: 'psychiatry' | 'pri
   },
 });
 
-const consentId = (body: Record<string, unknown>) => String((body.consent as { id: string }).id);
-
 /**
  * The reports' story in sixteen steps: Sara, on ekonomiskt bistånd for three years and too ill to
  * work, without sickness benefit, gets the four principals to see one picture and meet about it.
  */
-export async function playStory({ api, narrator, cast, receivers, deliveryTimeoutMs }: StoryContext) {
+export async function playStory({ answer, narrator, cast, receivers, deliveryTimeoutMs }: StoryContext) {
   const { kommun, region, fk, af } = cast.agencies;
   const sara = demoPersonnummer(1984);
   narrator.note(`The person is "Sara", personnummer ${sara} (a valid test number made for this run).`);
@@ -119,270 +125,276 @@ export async function playStory({ api, narrator, cast, receivers, deliveryTimeou
 
   narrator.step('Each agency registers its webhook endpoint (this demo listens on 127.0.0.1)');
   for (const key of agencyKeys) {
-    const registered = await api(cast.agencies[key], 'POST', '/v1/webhook-registrations', {
-      body: { url: receivers[key].url },
-      summarise: (body) => `registered; signing secret ${String(body.secret).slice(0, 10)}…`,
-    });
-    receivers[key].useSecret(String(registered.secret));
+    const registered = await answer(
+      cast.agencies[key].api.POST('/v1/webhook-registrations', { body: { url: receivers[key].url } }),
+      (data) => `registered; signing secret ${data.secret.slice(0, 10)}…`,
+    );
+    receivers[key].useSecret(registered.secret);
   }
 
   narrator.step('Lunds kommun records Sara’s consent to share her case with the other three');
-  const sipConsentId = consentId(
-    await api(kommun, 'POST', '/v1/consents', {
-      body: sipConsent(sara),
-      summarise: (body) => `consent ${consentId(body)}, with a signed receipt for Sara`,
-    }),
+  const { consent } = await answer(
+    kommun.api.POST('/v1/consents', { body: sipConsent(sara) }),
+    (data) => `consent ${data.consent.id}, with a signed receipt for Sara`,
   );
 
   narrator.step('… and her consent to the förbund’s follow-up (SUS), which only ever sees aggregates');
-  await api(kommun, 'POST', '/v1/consents', {
-    body: followUpConsent(sara),
-    summarise: (body) => `consent ${consentId(body)}`,
-  });
+  await answer(
+    kommun.api.POST('/v1/consents', { body: followUpConsent(sara) }),
+    (data) => `consent ${data.consent.id}`,
+  );
 
   narrator.step('Lunds kommun publishes: ekonomiskt bistånd for three years, försörjningshinder sjukdom');
-  const assistance = assistanceActive(sara, 3);
-  const assistanceKey = stepIds();
-  await api(kommun, 'POST', '/v1/status-events', { body: assistance, headers: assistanceKey });
+  const assistance = { body: assistanceActive(sara, 3), ...idempotent() };
+  await answer(kommun.api.POST('/v1/status-events', assistance), (data) => `event ${data.id}`);
   narrator.note('The network failed before the kommun saw the answer, so it sends the same request again:');
-  await api(kommun, 'POST', '/v1/status-events', {
-    body: assistance,
-    headers: assistanceKey,
-    expect: 201,
-    summarise: (_body, response) =>
-      `Idempotent-Replayed: ${response.headers.get('idempotent-replayed')} — stored once, answered twice`,
-  });
+  await answer(
+    kommun.api.POST('/v1/status-events', assistance),
+    (data, response) =>
+      `event ${data.id}, Idempotent-Replayed: ${response.headers.get('idempotent-replayed')} — stored once, answered twice`,
+  );
 
   narrator.step('Region Skåne publishes care contact and a certificate, in one atomic batch');
-  await api(region, 'POST', '/v1/status-events/batch', {
-    headers: stepIds(),
-    body: {
-      events: [
-        {
-          personnummer: sara,
-          category: 'care',
-          kind: 'in_contact',
-          effectiveDate: isoDate(),
-          data: { setting: 'psychiatry', rehabCoordinator: true, since: isoDate(-30) },
-        },
-        certificateIssued(sara, 'psychiatry'),
-      ],
-    },
-    summarise: (body) => `${(body.results as unknown[]).length} events published`,
-  });
+  await answer(
+    region.api.POST('/v1/status-events/batch', {
+      ...idempotent(),
+      body: {
+        events: [
+          {
+            personnummer: sara,
+            category: 'care',
+            kind: 'in_contact',
+            effectiveDate: isoDate(),
+            data: { setting: 'psychiatry', rehabCoordinator: true, since: isoDate(-30) },
+          },
+          certificateIssued(sara, 'psychiatry'),
+        ],
+      },
+    }),
+    (data) => `${data.results.length} events published`,
+  );
 
   narrator.step('Försäkringskassan and Arbetsförmedlingen publish what they know');
-  await api(fk, 'POST', '/v1/status-events', {
-    headers: stepIds(),
-    body: {
-      personnummer: sara,
-      category: 'insurance',
-      kind: 'status',
-      effectiveDate: isoDate(),
-      data: {
-        sgi: 'zero',
-        sicknessBenefit: false,
-        compensation: null,
-        pendingApplication: null,
-        lastDecision: null,
+  await answer(
+    fk.api.POST('/v1/status-events', {
+      ...idempotent(),
+      body: {
+        personnummer: sara,
+        category: 'insurance',
+        kind: 'status',
+        effectiveDate: isoDate(),
+        data: {
+          sgi: 'zero',
+          sicknessBenefit: false,
+          compensation: null,
+          pendingApplication: null,
+          lastDecision: null,
+        },
       },
-    },
-  });
-  await api(af, 'POST', '/v1/status-events', {
-    headers: stepIds(),
-    body: {
-      personnummer: sara,
-      category: 'employment',
-      kind: 'registered',
-      effectiveDate: isoDate(),
-      data: {
-        activelySeeking: false,
-        withImpediment: true,
-        programme: null,
-        activitySupport: false,
-        since: isoDate(-200),
+    }),
+    (data) => `event ${data.id}`,
+  );
+  await answer(
+    af.api.POST('/v1/status-events', {
+      ...idempotent(),
+      body: {
+        personnummer: sara,
+        category: 'employment',
+        kind: 'registered',
+        effectiveDate: isoDate(),
+        data: {
+          activelySeeking: false,
+          withImpediment: true,
+          programme: null,
+          activitySupport: false,
+          since: isoDate(-200),
+        },
       },
-    },
-  });
+    }),
+    (data) => `event ${data.id}`,
+  );
 
   narrator.step('Lunds kommun reads the whole picture across the four principals');
-  await api(kommun, 'POST', '/v1/status-queries', {
-    body: { personnummer: sara, purpose: 'sip' },
-    expect: 200,
-    summarise: (body) =>
-      (
-        body.categories as Array<{
-          category: string;
-          access: string;
-          statuses?: Array<{ party: { id: string } }>;
-        }>
-      )
-        .filter((result) => result.access === 'granted' && (result.statuses?.length ?? 0) > 0)
-        .map((result) => `${result.category} (${result.statuses?.map((s) => s.party.id).join(', ')})`)
+  await answer(
+    kommun.api.POST('/v1/status-queries', { body: { personnummer: sara, purpose: 'sip' } }),
+    (data) =>
+      data.categories
+        .flatMap((result) =>
+          result.access === 'granted' && result.statuses.length > 0
+            ? [`${result.category} (${result.statuses.map((status) => status.party.id).join(', ')})`]
+            : [],
+        )
         .join('; '),
-  });
+  );
   narrator.note('Försäkringskassan asks for the diagnosis too, which Sara did not agree to share:');
-  await api(fk, 'POST', '/v1/status-queries', {
-    body: { personnummer: sara, purpose: 'coordination', categories: ['certificate', 'diagnosis'] },
-    expect: 200,
-    summarise: (body) =>
-      (body.categories as Array<{ category: string; access: string }>)
-        .map((result) => `${result.category}: ${result.access}`)
-        .join(', '),
-  });
+  await answer(
+    fk.api.POST('/v1/status-queries', {
+      body: { personnummer: sara, purpose: 'coordination', categories: ['certificate', 'diagnosis'] },
+    }),
+    (data) => data.categories.map((result) => `${result.category}: ${result.access}`).join(', '),
+  );
 
   narrator.step('Lunds kommun opens a SIP with all four');
-  const sip = await api(kommun, 'POST', '/v1/sips', {
-    body: {
-      personnummer: sara,
-      consentId: sipConsentId,
-      participants: agencyKeys.map((key) => partyIds[key]),
-      principal: partyIds.kommun,
-      coordinator: { party: partyIds.kommun, name: 'Anna Lind, socialsekreterare' },
-      needs: [
-        'Samordnad rehabilitering mellan psykiatrin och socialtjänsten',
-        'Utredning av rätt till sjukersättning',
-      ],
-      nextFollowUpOn: isoDate(90),
-    },
-    summarise: (body) => `SIP ${String(body.id)} in phase ${String(body.phase)}`,
-  });
-  const sipId = String(sip.id);
+  const sip = await answer(
+    kommun.api.POST('/v1/sips', {
+      body: {
+        personnummer: sara,
+        consentId: consent.id,
+        participants: agencyKeys.map((key) => partyIds[key]),
+        principal: partyIds.kommun,
+        coordinator: { party: partyIds.kommun, name: 'Anna Lind, socialsekreterare' },
+        needs: [
+          'Samordnad rehabilitering mellan psykiatrin och socialtjänsten',
+          'Utredning av rätt till sjukersättning',
+        ],
+        nextFollowUpOn: isoDate(90),
+      },
+    }),
+    (data) => `SIP ${data.id} in phase ${data.phase}`,
+  );
 
   narrator.step(
     'Lunds kommun calls the first SIP meeting: one invitation to each agency, through the outbox',
   );
-  const meeting = await api(kommun, 'POST', `/v1/sips/${sipId}/meetings`, {
-    headers: { Prefer: 'return=minimal' },
-    body: {
-      startsAt: new Date(Date.now() + 7 * day).toISOString(),
-      durationMinutes: 90,
-      place: 'Stadshuset i Lund, rum 4',
-      agenda: ['Nuläge', 'Sara berättar', 'Behov', 'Vem gör vad och när'],
-      participants: [
-        { party: partyIds.kommun, role: 'socialsekreterare', displayName: 'Anna Lind' },
-        { party: partyIds.region, role: 'rehabkoordinator', displayName: 'Omar Said' },
-        { party: partyIds.fk, role: 'handläggare', displayName: 'Eva Berg' },
-        { party: partyIds.af, role: 'arbetsförmedlare', displayName: 'Jonas Ek' },
-      ],
-      personDisplayName: 'Sara',
-    },
-    summarise: (body) => `meeting ${String(body.id)}; the SIP is now in ${String(body.phase)}`,
-  });
+  const meeting = await answer(
+    kommun.api.POST('/v1/sips/{id}/meetings', {
+      params: { path: { id: sip.id }, header: { prefer: 'return=minimal' } },
+      body: {
+        startsAt: new Date(Date.now() + 7 * day).toISOString(),
+        durationMinutes: 90,
+        place: 'Stadshuset i Lund, rum 4',
+        agenda: ['Nuläge', 'Sara berättar', 'Behov', 'Vem gör vad och när'],
+        participants: [
+          { party: partyIds.kommun, role: 'socialsekreterare', displayName: 'Anna Lind' },
+          { party: partyIds.region, role: 'rehabkoordinator', displayName: 'Omar Said' },
+          { party: partyIds.fk, role: 'handläggare', displayName: 'Eva Berg' },
+          { party: partyIds.af, role: 'arbetsförmedlare', displayName: 'Jonas Ek' },
+        ],
+        personDisplayName: 'Sara',
+      },
+    }),
+    (data) => `meeting ${'id' in data ? data.id : ''}; the SIP is now in ${data.phase}`,
+  );
 
   narrator.step('The dispatcher delivers the signed invitations to the four webhook endpoints');
   const invitationIds: Partial<Record<AgencyKey, string>> = {};
   for (const key of agencyKeys) {
     const [message] = await receivers[key].waitFor('invitation.created', 1, deliveryTimeoutMs);
-    invitationIds[key] = String(message?.data.invitationId);
+    const data = message?.event.data;
+    if (!message || !data || !('invitationId' in data)) throw new Error(`no invitation reached ${key}`);
+    invitationIds[key] = data.invitationId;
     narrator.note(
-      `${cast.agencies[key].name} received ${message?.type} (webhook-id ${message?.id}), signature verified; ` +
-        `body holds ids only: ${Object.keys(message?.data ?? {}).join(', ')}`,
+      `${cast.agencies[key].name} received ${message.event.type} (webhook-id ${message.id}), signature verified; ` +
+        `body holds ids only: ${Object.keys(data).join(', ')}`,
     );
   }
-  narrator.done(`four invitations delivered for meeting ${String(meeting.id)}`);
+  narrator.done(`four invitations delivered for meeting ${'id' in meeting ? meeting.id : ''}`);
 
   narrator.step('Each agency fetches its invitation under its own token and answers it');
-  const answers: Record<AgencyKey, Record<string, string>> = {
+  const answers = {
     kommun: { answer: 'accepted' },
     region: { answer: 'accepted' },
     fk: { answer: 'accepted', comment: 'Vi tar med underlag om sjukersättning.' },
     af: { answer: 'proposes_new_time', proposedStartsAt: new Date(Date.now() + 8 * day).toISOString() },
-  };
+  } satisfies Record<AgencyKey, Schema<'InvitationResponse'>>;
   for (const key of agencyKeys) {
-    const id = invitationIds[key] ?? '';
-    await api(cast.agencies[key], 'GET', `/v1/invitations/${id}`, {
-      summarise: (body) =>
-        `invitation for ${String((body.meeting as { startsAt?: string })?.startsAt ?? 'the meeting')}`,
-    });
-    await api(cast.agencies[key], 'POST', `/v1/invitations/${id}/response`, {
-      body: answers[key],
-      expect: 200,
-      summarise: () => answers[key]?.answer ?? '',
-    });
+    const path = { params: { path: { id: invitationIds[key] ?? '' } } };
+    await answer(
+      cast.agencies[key].api.GET('/v1/invitations/{id}', path),
+      (data) => `invitation to the meeting at ${data.meeting.startsAt}, for ${data.person.displayName}`,
+    );
+    await answer(
+      cast.agencies[key].api.POST('/v1/invitations/{id}/response', { ...path, body: answers[key] }),
+      () => answers[key].answer,
+    );
   }
 
   narrator.step('Lunds kommun sees every answer and every delivery on the plan');
-  await api(kommun, 'GET', `/v1/sips/${sipId}`, {
-    summarise: (body) => {
-      const [first] = body.meetings as Array<{
-        invitations: Array<{ party: string | null; rsvp: string | null; delivery: { state: string } | null }>;
-      }>;
-      return (first?.invitations ?? [])
-        .filter((invitation) => invitation.party !== null)
-        .map((invitation) => `${invitation.party}: ${invitation.rsvp} (${invitation.delivery?.state})`)
-        .join('; ');
-    },
-  });
+  await answer(kommun.api.GET('/v1/sips/{id}', { params: { path: { id: sip.id } } }), (data) =>
+    (data.meetings[0]?.invitations ?? [])
+      .filter((invitation) => invitation.party !== null)
+      .map((invitation) => `${invitation.party}: ${invitation.rsvp} (${invitation.delivery?.state})`)
+      .join('; '),
+  );
 
   narrator.step('Sara signs in with e-ID and sees who read what about her, when and why');
   const saraActor = cast.person(sara);
-  await api(saraActor, 'GET', '/v1/me/access-log?limit=20', {
-    summarise: (body) =>
-      `${(body.entries as unknown[]).length} entries: ${(
-        body.entries as Array<{ action: string; party: { displayName: string } | null }>
-      )
+  await answer(
+    saraActor.api.GET('/v1/me/access-log', { params: { query: { limit: 20 } } }),
+    (data) =>
+      `${data.entries.length} entries: ${data.entries
         .slice(0, 4)
         .map((entry) => `${entry.party?.displayName ?? 'Sara'} ${entry.action}`)
         .join(', ')} …`,
-  });
+  );
 
   narrator.step('Sara withdraws her consent to sharing; the SIP closes and every agency is told');
-  await api(saraActor, 'POST', `/v1/me/consents/${sipConsentId}/revocation`, {
-    body: { reason: 'Jag vill inte längre att uppgifterna delas.' },
-    expect: 200,
-    summarise: () => 'consent withdrawn',
-  });
+  await answer(
+    saraActor.api.POST('/v1/me/consents/{id}/revocation', {
+      params: { path: { id: consent.id } },
+      body: { reason: 'Jag vill inte längre att uppgifterna delas.' },
+    }),
+    () => 'consent withdrawn',
+  );
   for (const key of agencyKeys) {
     await receivers[key].waitFor('consent.withdrawn', 1, deliveryTimeoutMs);
-    await api(cast.agencies[key], 'POST', `/v1/consents/${sipConsentId}/revocation/acknowledgements`, {
-      expect: 200,
-      summarise: () => 'consent.withdrawn received and acknowledged',
-    });
+    await answer(
+      cast.agencies[key].api.POST('/v1/consents/{id}/revocation/acknowledgements', {
+        params: { path: { id: consent.id } },
+      }),
+      () => 'consent.withdrawn received and acknowledged',
+    );
   }
-  await api(kommun, 'POST', '/v1/status-queries', {
-    body: { personnummer: sara, purpose: 'sip', categories: ['certificate'] },
-    expect: 200,
-    summarise: (body) =>
-      `certificate: ${(body.categories as Array<{ access: string }>)[0]?.access} from now on`,
-  });
+  await answer(
+    kommun.api.POST('/v1/status-queries', {
+      body: { personnummer: sara, purpose: 'sip', categories: ['certificate'] },
+    }),
+    (data) => `certificate: ${data.categories[0]?.access} from now on`,
+  );
 
   narrator.step(
     `${cohortSize} more people join the förbund’s project (follow-up consents, batch publishing)`,
   );
   const cohort = Array.from({ length: cohortSize }, (_, index) => demoPersonnummer(1970 + index * 3));
   for (const personnummer of cohort) {
-    await api(kommun, 'POST', '/v1/consents', {
-      body: followUpConsent(personnummer),
-      summarise: (body) => `consent ${consentId(body)}`,
-    });
+    await answer(
+      kommun.api.POST('/v1/consents', { body: followUpConsent(personnummer) }),
+      (data) => `consent ${data.consent.id}`,
+    );
   }
-  await api(kommun, 'POST', '/v1/status-events/batch', {
-    headers: stepIds(),
-    body: { events: cohort.map((personnummer, index) => assistanceActive(personnummer, 1 + (index % 4))) },
-    summarise: (body) => `${(body.results as unknown[]).length} events published atomically`,
-  });
-  await api(region, 'POST', '/v1/status-events/batch', {
-    headers: stepIds(),
-    body: {
-      events: cohort.map((personnummer, index) =>
-        certificateIssued(personnummer, index % 2 === 0 ? 'psychiatry' : 'primary_care'),
-      ),
-    },
-    summarise: (body) => `${(body.results as unknown[]).length} events published atomically`,
-  });
+  await answer(
+    kommun.api.POST('/v1/status-events/batch', {
+      ...idempotent(),
+      body: { events: cohort.map((personnummer, index) => assistanceActive(personnummer, 1 + (index % 4))) },
+    }),
+    (data) => `${data.results.length} events published atomically`,
+  );
+  await answer(
+    region.api.POST('/v1/status-events/batch', {
+      ...idempotent(),
+      body: {
+        events: cohort.map((personnummer, index) =>
+          certificateIssued(personnummer, index % 2 === 0 ? 'psychiatry' : 'primary_care'),
+        ),
+      },
+    }),
+    (data) => `${data.results.length} events published atomically`,
+  );
 
   narrator.step('Samordningsförbundet Lund pulls its follow-up figures (small cells suppressed)');
-  const snapshot = await api(cast.forbund, 'GET', `/v1/metrics/target-group?at=${isoDate()}`, {
-    summarise: (body) => `${(body.tables as unknown[]).length} tables, threshold ${String(body.threshold)}`,
-  });
-  for (const table of (snapshot.tables as ReportTable[]).slice(0, 4)) narrator.note(describeTable(table));
+  const snapshot = await answer(
+    cast.forbund.api.GET('/v1/metrics/target-group', { params: { query: { at: isoDate() } } }),
+    (data) => `${data.tables.length} tables, threshold ${data.threshold}`,
+  );
+  for (const table of snapshot.tables.slice(0, 4)) narrator.note(describeTable(table));
   narrator.note(
     'Counts 1–4 never leave Samsyn; they show as "<5" (and so may a neighbour that would reveal them).',
   );
-  await api(cast.forbund, 'GET', `/v1/metrics/flows?from=${isoDate(-30)}&to=${isoDate()}`, {
-    summarise: (body) => `${(body.tables as unknown[]).length} tables of SIP and coordination activity`,
-  });
+  await answer(
+    cast.forbund.api.GET('/v1/metrics/flows', { params: { query: { from: isoDate(-30), to: isoDate() } } }),
+    (data) => `${data.tables.length} tables of SIP and coordination activity`,
+  );
+  narrator.note('The same figures as pages, in Swedish: /dashboard (sign in with the förbund’s token).');
 }
 
 interface ReportTable {

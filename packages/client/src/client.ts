@@ -2,6 +2,9 @@ import createClient, { type Client, type Middleware } from 'openapi-fetch';
 import type { TokenProvider } from './token-provider';
 import type { paths } from './types';
 
+/** For your own middleware on the client (logging, tracing headers): `client.use(middleware)`. */
+export type { Middleware };
+
 /**
  * The media types the typed client reads: JSON and problem+json. The access log's `text/csv`
  * alternative is left out so `data` is the JSON shape; ask for CSV with `parseAs: 'text'`.

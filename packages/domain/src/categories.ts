@@ -132,7 +132,9 @@ export const afProgrammes = [
  */
 export const icd10Pattern = /^[A-Z]\d{2}(?:\.[0-9A-Z]{1,2})?$/;
 
-const extentPercent = z.literal(certificateExtents);
+// A union of single literals, not z.literal([...]): the OpenAPI generator renders a multi-value
+// literal as an enum of its first value only, which told integrators that only 25 was valid.
+const extentPercent = z.union(certificateExtents.map((extent) => z.literal(extent)));
 
 /** The data schema of each event kind, by category. */
 export const statusKinds = {

@@ -1231,8 +1231,7 @@ export interface components {
         validFrom: string;
         /** Format: date */
         validUntil: string;
-        /** @enum {number} */
-        extentPercent: 25;
+        extentPercent: 25 | 50 | 75 | 100;
         /** @enum {string} */
         issuerKind: 'primary_care' | 'psychiatry' | 'other';
         dfaChainComplete: boolean;
@@ -1316,8 +1315,7 @@ export interface components {
           kind: 'sickness' | 'activity';
           /** @enum {string} */
           extent: 'full' | 'partial';
-          /** @enum {number} */
-          degreePercent: 25;
+          degreePercent: 25 | 50 | 75 | 100;
         } | null;
         pendingApplication: {
           /** @enum {string} */
