@@ -8,6 +8,20 @@ export interface DatabaseOptions {
   maxConnections?: number;
   /** Seconds to wait for a connection before failing the request instead of hanging. */
   connectTimeoutSeconds?: number;
+  /** Given only while tracing is on: without it the client is postgres.js itself, untouched. */
+  tracer?: DatabaseTracer;
+}
+
+/**
+ * What tracing sees of the database: a statement's leading text when it is sent (never its
+ * parameters: they hold personnummer and health data) and each transaction as a whole.
+ * Implemented on OpenTelemetry in @samsyn/http, so this package does not depend on it.
+ */
+export interface DatabaseTracer {
+  /** A statement is being sent: returns what to call when it settles, or undefined to leave it untraced. */
+  statement(text: string): ((error?: unknown) => void) | undefined;
+  /** Runs one transaction, begin to commit or rollback. */
+  transaction<T>(run: () => Promise<T>): Promise<T>;
 }
 
 export function createDatabase(options: DatabaseOptions) {
@@ -16,7 +30,10 @@ export function createDatabase(options: DatabaseOptions) {
     connect_timeout: options.connectTimeoutSeconds ?? 5,
     onnotice: () => {},
   });
-  const db = drizzle(sql, { schema });
+  // Drizzle and the hot paths that use postgres.js directly (`sqlClientOf`) both reach the database
+  // through `db.$client`, so tracing that one client covers every statement; `sql` stays bare for
+  // the readiness probe and for closing.
+  const db = drizzle(options.tracer ? tracedClient(sql, options.tracer) : sql, { schema });
   return {
     db,
     sql,
@@ -70,4 +87,93 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     current = current.cause;
   }
   return false;
+}
+
+/**
+ * The parts of a postgres.js 3.4 `Query` that tracing hooks: all instance properties. `handler` is
+ * called once, when the query is actually sent (a fragment embedded in another query never is), in
+ * the async context of whoever awaited it; `resolve` or `reject` is called once when it settles.
+ */
+interface SentQuery {
+  strings: ArrayLike<string>;
+  handler: (query: SentQuery) => unknown;
+  resolve: (value: unknown) => unknown;
+  reject: (error: unknown) => unknown;
+}
+
+function isSentQuery(value: unknown): value is SentQuery {
+  if (!(value instanceof Promise)) return false;
+  const query = value as Partial<Record<keyof SentQuery, unknown>>;
+  return (
+    typeof query.handler === 'function' &&
+    typeof query.resolve === 'function' &&
+    typeof query.reject === 'function' &&
+    query.strings !== undefined
+  );
+}
+
+function traceQuery(query: SentQuery, tracer: DatabaseTracer): void {
+  const send = query.handler;
+  query.handler = (sent) => {
+    const settled = tracer.statement(String(sent.strings[0] ?? ''));
+    if (settled) {
+      const { resolve, reject } = sent;
+      sent.resolve = (value) => {
+        settled();
+        return resolve(value);
+      };
+      sent.reject = (error) => {
+        settled(error);
+        return reject(error);
+      };
+    }
+    return send(sent);
+  };
+}
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/**
+ * The client with every statement and transaction reported to `tracer`, behaving otherwise exactly
+ * as the client does: the same query objects come back, only their send and settle hooks are
+ * wrapped. Covers tagged templates, `unsafe` (what drizzle uses), `begin` and `savepoint`, and the
+ * transaction clients they hand out; not `reserve`, `listen` or `file`, nor `cursor` (it replaces the
+ * settle hooks, so its span is never exported), none of which Samsyn uses.
+ */
+function tracedClient<T extends object>(client: T, tracer: DatabaseTracer): T {
+  const call = (name: string, args: unknown[]): unknown =>
+    (Reflect.get(client, name) as AnyFunction).apply(client, args);
+  // The last argument of begin and savepoint is the callback that receives the transaction's client.
+  const withTracedScope = (args: unknown[]): unknown[] => {
+    const last = args.length - 1;
+    const scope = args[last];
+    if (typeof scope !== 'function') return args;
+    return [...args.slice(0, last), (tx: object) => (scope as AnyFunction)(tracedClient(tx, tracer))];
+  };
+  const wrappers: Record<string, AnyFunction> = {
+    unsafe: (...args) => {
+      const query = call('unsafe', args);
+      if (isSentQuery(query)) traceQuery(query, tracer);
+      return query;
+    },
+    begin: (...args) => tracer.transaction(async () => call('begin', withTracedScope(args))),
+    savepoint: (...args) => call('savepoint', withTracedScope(args)),
+  };
+  return new Proxy(client, {
+    apply(target, thisArg, args) {
+      const result: unknown = Reflect.apply(target as AnyFunction, thisArg, args);
+      // Tagged templates make queries; sql(value) makes helpers that are not.
+      if (isSentQuery(result)) traceQuery(result, tracer);
+      return result;
+    },
+    get(target, key, receiver) {
+      if (
+        typeof key === 'string' &&
+        Object.hasOwn(wrappers, key) &&
+        typeof Reflect.get(target, key) === 'function'
+      )
+        return wrappers[key];
+      return Reflect.get(target, key, receiver);
+    },
+  });
 }

@@ -22,6 +22,44 @@ export function parseConfig<S extends z.ZodObject>(
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+/** OpenTelemetry's own variables, read by every process that traces (see tracing.ts). */
+export const tracingConfigFields = {
+  /** The collector's base URL for OTLP over HTTP; `/v1/traces` is appended. Unset, nothing is traced. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .optional(),
+  /**
+   * Headers for every export, `name=value` pairs separated by commas, values percent-encoded (the
+   * OpenTelemetry format): how a hosted collector takes its API key.
+   */
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .transform((value, ctx) => {
+      const headers: Record<string, string> = {};
+      for (const pair of value.split(',')) {
+        if (pair.trim() === '') continue;
+        const at = pair.indexOf('=');
+        const name = pair.slice(0, at).trim();
+        let decoded: string | undefined;
+        try {
+          decoded = decodeURIComponent(pair.slice(at + 1).trim());
+        } catch {
+          decoded = undefined;
+        }
+        if (at <= 0 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name) || decoded === undefined) {
+          // The value may be a secret: the message names the variable, never the text.
+          ctx.addIssue({ code: 'custom', message: 'must be name=value pairs separated by commas' });
+          return z.NEVER;
+        }
+        headers[name.toLowerCase()] = decoded;
+      }
+      return headers;
+    })
+    .optional(),
+  /** Overrides the process's own name (samsyn-gateway, samsyn-dispatcher, …) in traces. */
+  OTEL_SERVICE_NAME: z.string().min(1).max(100).optional(),
+};
+
 /** Variables every HTTP service reads. */
 export const serviceConfigFields = {
   PORT: port.default(8080),
@@ -57,6 +95,7 @@ export const serviceConfigFields = {
   METRICS_SUPPRESSION_THRESHOLD: z.coerce.number().int().min(2).max(100).default(5),
   /** The gateway's private signing key (a JWK file): signs access tokens and consent receipts. */
   GATEWAY_SIGNING_KEY_FILE: z.string().min(1).default('.data/keys/gateway.private.jwk.json'),
+  ...tracingConfigFields,
 };
 
 const flag = z.enum(['true', 'false']).transform((value) => value === 'true');

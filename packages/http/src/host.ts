@@ -12,10 +12,11 @@ import type { AppEnv } from './env';
 import { refuseUnstorableText } from './json-text';
 import type { Logger } from './logger';
 import { createAllowedMethodsLookup } from './method-not-allowed';
-import { createHttpMetrics } from './metrics';
+import { createHttpMetrics, type QueueMetricsSource, registerQueueMetrics } from './metrics';
 import { type ProblemCode, ProblemError, problemResponse } from './problems';
 import { rateLimitCallers } from './rate-limit';
 import { bearerSecurityScheme } from './secured';
+import { activeTraceId, annotateRequests, traceRequests, tracingEnabled } from './tracing';
 
 export type ReadinessCheck = () => Promise<boolean>;
 
@@ -37,6 +38,8 @@ export interface HostOptions {
    * compares real routes against, in the same process and server. Off in every deployment.
    */
   benchRoutes?: boolean;
+  /** Queue and outbox gauges on `/metrics` (the dispatcher). */
+  queueMetrics?: QueueMetricsSource;
 }
 
 const statusToCode: Partial<Record<number, ProblemCode>> = {
@@ -82,15 +85,24 @@ export function createHost(
 ): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>();
   const metrics = createHttpMetrics(options.name);
+  if (options.queueMetrics) registerQueueMetrics(metrics.registry, options.queueMetrics);
+  // Decided once: with tracing off no tracing middleware exists, so it costs a request nothing.
+  const traced = tracingEnabled();
   const allowedMethods = createAllowedMethodsLookup(() => app.routes);
   const nonJsonPaths = new Set(options.nonJsonPaths ?? []);
 
   // Registered first, so its handler answers before every middleware below runs.
   if (options.benchRoutes) app.all('/bench/constant', (c) => c.json({ status: 'ok' }));
+  if (traced) app.use(traceRequests());
   app.use(requestId({ headerName: 'X-Request-Id' }));
+  if (traced) app.use(annotateRequests());
   app.use(async (c, next) => {
     const started = performance.now();
-    const logger = options.logger.child({ requestId: c.get('requestId') });
+    const logger = options.logger.child(
+      traced
+        ? { requestId: c.get('requestId'), traceId: activeTraceId() }
+        : { requestId: c.get('requestId') },
+    );
     c.set('logger', logger);
     await next();
     const route = c.req.routePath;

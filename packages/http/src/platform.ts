@@ -2,11 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { AccessTokenVerifier, ReplayGuard, RevocationWatch } from '@samsyn/auth';
 import { createDatabase, type Database, pingDatabase } from '@samsyn/db';
 import { Redis } from 'ioredis';
-import type { JSONWebKeySet } from 'jose';
+import type { JSONWebKeySet, JWK } from 'jose';
 import type { AuthenticateOptions } from './authenticate';
 import { publicUrlOf, type ServiceConfig } from './config';
 import type { Logger } from './logger';
 import { createCallerRateLimiter } from './rate-limit';
+import { databaseTracer } from './tracing';
 
 export interface Platform {
   database: Database;
@@ -69,6 +70,21 @@ export async function readJwksFile(path: string): Promise<JSONWebKeySet> {
 }
 
 /**
+ * The keys the gateway's tokens and receipts verify against: its signing key first, then every
+ * other key in `GATEWAY_JWKS_FILE`. Keeping the previous key there during a rotation lets tokens it
+ * signed live out their lifetime and old consent receipts keep verifying; a missing file means the
+ * signing key alone.
+ */
+export async function gatewayVerificationKeys(signingKey: JWK, jwksFile: string): Promise<JSONWebKeySet> {
+  const fromFile = await readJwksFile(jwksFile).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return { keys: [] };
+    throw error;
+  });
+  const others = fromFile.keys.filter((key) => key.kid !== signingKey.kid);
+  return { keys: [signingKey, ...others] };
+}
+
+/**
  * Connects what every HTTP service needs: PostgreSQL, Redis, the access-token verifier and the watch
  * that makes a deactivated party's tokens stop working within seconds.
  */
@@ -77,7 +93,11 @@ export async function connectPlatform(
   logger: Logger,
   gatewayJwks?: JSONWebKeySet,
 ): Promise<Platform> {
-  const database = createDatabase({ url: config.DATABASE_URL, maxConnections: config.DB_POOL_MAX });
+  const database = createDatabase({
+    url: config.DATABASE_URL,
+    maxConnections: config.DB_POOL_MAX,
+    tracer: databaseTracer(),
+  });
   const redis = connectRedis(config.REDIS_URL, logger);
   await redisReady(redis, 3000);
   const replay = new ReplayGuard(redis, config.REDIS_PREFIX);

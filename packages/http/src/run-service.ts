@@ -9,6 +9,7 @@ import { createHost } from './host';
 import { createLogger, type Logger } from './logger';
 import { connectPlatform } from './platform';
 import { serveUntilSignal } from './serve';
+import { startTracing } from './tracing';
 
 /** What a service's `createApp` receives. */
 export interface ServiceDeps {
@@ -51,6 +52,7 @@ export async function runService(
   env: Record<string, string | undefined>,
 ): Promise<void> {
   const config = configOrExit(service.name, serviceConfigSchema, env);
+  await startTracing(config, { name: service.name, version: '0.1.0' });
   const logger = createLogger({ name: service.name, level: config.LOG_LEVEL });
   const signingKey = await readSigningKeyFile(config.GATEWAY_SIGNING_KEY_FILE);
   const platform = await connectPlatform(config, logger);

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import type { Logger } from './logger';
 import { type ProblemCode, problemBody } from './problems';
+import { shutdownTracing } from './tracing';
 
 export interface ServeOptions {
   port: number;
@@ -97,6 +98,8 @@ export function serveUntilSignal(app: FetchApp, options: ServeOptions): Promise<
         options
           .onClose()
           .catch((error: unknown) => options.logger.error({ err: error }, 'error while closing'))
+          // The last requests' spans are still batched: send them before the process goes.
+          .then(() => shutdownTracing())
           .finally(() => {
             options.logger.info('stopped');
             process.exit(0);

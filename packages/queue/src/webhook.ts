@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { type Agent, type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
 import { Webhook } from 'standardwebhooks';
 import { z } from 'zod';
@@ -198,13 +199,52 @@ export async function sendWebhook(
     return { ok: false, retryable: false, error: 'could not sign message', ms: elapsed() };
   }
 
+  const span = startClientSpan(target, message, headers);
   const deadline = performance.now() + policy.timeoutMs;
   const first = await post(target, headers, body, policy, deadline);
   // A kept-alive connection the receiver closed just as we wrote to it fails before any answer; that
   // says nothing about the receiver, so the message goes once more at once, on a fresh connection.
   const again = first.staleSocket && performance.now() < deadline;
   const verdict = again ? (await post(target, headers, body, policy, deadline)).verdict : first.verdict;
+  if (span) {
+    if (verdict.status !== undefined) span.setAttribute('http.response.status_code', verdict.status);
+    if (!verdict.ok) {
+      span.setAttribute('error.type', verdict.status !== undefined ? String(verdict.status) : 'connection');
+      // Our own short wording, never text from the response.
+      span.setStatus({ code: SpanStatusCode.ERROR, message: verdict.error });
+    }
+    span.end();
+  }
   return { ...verdict, ms: elapsed() };
+}
+
+/**
+ * A client span for the POST, and its `traceparent` among the headers so the receiver can join the
+ * trace: the signature covers id, timestamp and body, not headers, so it still verifies. Only
+ * inside a traced job; otherwise (tracing off) this is one context lookup. The URL is left out:
+ * an agency may have put a token in its path; its host and port say where it went.
+ */
+function startClientSpan(target: URL, message: WebhookMessage, headers: Record<string, string>) {
+  const parent = context.active();
+  if (!trace.getSpan(parent)) return undefined;
+  // Asked for here, not when the module loads: a tracer taken before tracing starts stays a no-op.
+  const span = trace.getTracer('@samsyn/queue').startSpan(
+    'POST',
+    {
+      kind: SpanKind.CLIENT,
+      attributes: {
+        'http.request.method': 'POST',
+        'server.address': target.hostname,
+        'server.port': Number(target.port || (target.protocol === 'https:' ? 443 : 80)),
+        'url.scheme': target.protocol.replace(':', ''),
+        'samsyn.webhook_id': message.id,
+        'samsyn.event_type': message.type,
+      },
+    },
+    parent,
+  );
+  propagation.inject(trace.setSpan(parent, span), headers);
+  return span;
 }
 
 function post(

@@ -1,4 +1,4 @@
-import { serviceConfigFields, webhookPolicyFields } from '@samsyn/http';
+import { serviceConfigFields, tracingConfigFields, webhookPolicyFields } from '@samsyn/http';
 import { z } from 'zod';
 
 const ms = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -37,6 +37,16 @@ export const dispatcherConfigSchema = z.object({
   PUBLIC_URL: serviceConfigFields.PUBLIC_URL,
   /** The gateway's port, for the default PUBLIC_URL. */
   PORT: serviceConfigFields.PORT,
+  ...tracingConfigFields,
+  /** The operators' user name for the queue dashboard at /admin/queues (HTTP Basic). */
+  OPERATOR_USER: z
+    .string()
+    .min(1)
+    .max(100)
+    .refine((value) => !value.includes(':'), 'must not contain ":" (HTTP Basic)')
+    .default('operator'),
+  /** Unset, the queue dashboard is not mounted at all. */
+  OPERATOR_PASSWORD: z.string().min(16, 'must be at least 16 characters').max(200).optional(),
 });
 
 export type DispatcherConfig = z.infer<typeof dispatcherConfigSchema>;

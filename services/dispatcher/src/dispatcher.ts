@@ -1,7 +1,7 @@
 import type { SigningKey } from '@samsyn/auth';
 import type { Db } from '@samsyn/db';
 import type { Logger } from '@samsyn/http';
-import { bullPrefix, type JobPayload, queueNames, type WebhookPolicy } from '@samsyn/queue';
+import { bullPrefix, type JobPayload, queueNames, queueTelemetry, type WebhookPolicy } from '@samsyn/queue';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startAuditSequencer } from './audit-sequencer';
@@ -24,6 +24,8 @@ export interface DispatcherSettings {
   auditSequenceIntervalMs: number;
   /** The gateway's key and issuer, to sign tree heads of the sealed access log. */
   signer?: { signingKey: SigningKey; issuer: string };
+  /** Trace each job from the relay to its webhook call; only when tracing was started. */
+  tracing?: boolean;
 }
 
 /**
@@ -33,6 +35,7 @@ export interface DispatcherSettings {
  */
 export function startDispatcher(settings: DispatcherSettings) {
   const prefix = bullPrefix(settings.redisPrefix);
+  const telemetry = settings.tracing ? { telemetry: queueTelemetry() } : {};
   // The relay fails fast when Redis is away (rows wait in the outbox); workers wait for it.
   const queueConnection = new Redis(settings.redisUrl, {
     maxRetriesPerRequest: 1,
@@ -43,11 +46,12 @@ export function startDispatcher(settings: DispatcherSettings) {
     connection: queueConnection,
     prefix,
     defaultJobOptions: webhookJobOptions(settings.maxAttempts),
+    ...telemetry,
   });
   queue.on('error', () => {});
   const workerConnection = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
   workerConnection.on('error', () => {});
-  const worker = startWebhookWorker({ ...settings, connection: workerConnection, prefix });
+  const worker = startWebhookWorker({ ...settings, ...telemetry, connection: workerConnection, prefix });
   const relay = startRelay({
     db: settings.db,
     queue,

@@ -1,22 +1,29 @@
 import { createDatabase, pingDatabase } from '@samsyn/db';
 import {
   configOrExit,
-  createHost,
   createLogger,
+  databaseTracer,
   pingRedis,
   publicUrlOf,
   readSigningKeyFile,
   serveUntilSignal,
+  startTracing,
 } from '@samsyn/http';
 import { evictionPolicy } from '@samsyn/queue';
 import { Redis } from 'ioredis';
-import { createApp, serviceDescription, serviceName } from './app';
+import { serviceName } from './app';
 import { dispatcherConfigSchema } from './config';
 import { startDispatcher } from './dispatcher';
+import { createDispatcherHost } from './host';
 
 const config = configOrExit('dispatcher', dispatcherConfigSchema, process.env);
+const tracing = await startTracing(config, { name: serviceName, version: '0.1.0' });
 const logger = createLogger({ name: 'dispatcher', level: config.LOG_LEVEL });
-const database = createDatabase({ url: config.DATABASE_URL, maxConnections: config.DB_POOL_MAX });
+const database = createDatabase({
+  url: config.DATABASE_URL,
+  maxConnections: config.DB_POOL_MAX,
+  tracer: databaseTracer(),
+});
 const probe = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
 probe.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
 
@@ -53,19 +60,18 @@ const dispatcher = startDispatcher({
     signingKey: await readSigningKeyFile(config.GATEWAY_SIGNING_KEY_FILE),
     issuer: publicUrlOf(config),
   },
+  tracing,
 });
 
-const app = createHost(
-  {
-    name: serviceName,
-    version: '0.1.0',
-    description: serviceDescription,
-    logger,
-    bodyLimitBytes: 64 * 1024,
-    readiness: { postgres: () => pingDatabase(database.sql), redis: () => pingRedis(probe) },
-  },
-  (host) => host.route('/', createApp({ db: database.db, logger })),
-);
+const app = createDispatcherHost({
+  db: database.db,
+  logger,
+  readiness: { postgres: () => pingDatabase(database.sql), redis: () => pingRedis(probe) },
+  queues: [dispatcher.queue],
+  ...(config.OPERATOR_PASSWORD
+    ? { board: { user: config.OPERATOR_USER, password: config.OPERATOR_PASSWORD } }
+    : {}),
+});
 
 await serveUntilSignal(app, {
   port: config.DISPATCHER_PORT,

@@ -8,7 +8,7 @@ import {
   sendWebhook,
   type WebhookPolicy,
 } from '@samsyn/queue';
-import { type ConnectionOptions, type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type ConnectionOptions, type Job, type Telemetry, UnrecoverableError, Worker } from 'bullmq';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { batcher } from './batch';
 
@@ -25,6 +25,8 @@ export interface WebhookWorkerOptions {
   concurrency: number;
   /** How long a worker holds a job before others may take it as stalled (a crashed dispatcher). */
   lockDurationMs: number;
+  /** Continues each job's trace from its producer (bullmq-otel); only while tracing is on. */
+  telemetry?: Telemetry;
 }
 
 const finalStates = new Set(['delivered', 'cancelled', 'dead']);
@@ -171,6 +173,7 @@ export function startWebhookWorker(options: WebhookWorkerOptions) {
       stalledInterval: Math.max(1000, Math.floor(options.lockDurationMs / 2)),
       // A stalled job is retried however often the dispatcher dies: the row decides when to stop.
       maxStalledCount: 1000,
+      ...(options.telemetry ? { telemetry: options.telemetry } : {}),
       settings: {
         backoffStrategy: (attemptsMade: number) =>
           retryDelayMs(attemptsMade, options.backoffBaseMs, options.backoffMaxMs),

@@ -12,6 +12,7 @@ import {
 } from '@samsyn/http';
 import * as metrics from '@samsyn/metrics';
 import * as sip from '@samsyn/sip';
+import type { JWK } from 'jose';
 import { registerTokenRoute, tokenEndpointPath } from './routes/oauth2-token';
 import { registerWebhookRegistrationRoute } from './routes/webhook-registrations';
 import { registerWellKnownRoutes } from './routes/well-known';
@@ -24,6 +25,8 @@ export interface GatewayDeps {
   auth: AuthenticateOptions;
   readiness: Record<string, ReadinessCheck>;
   signingKey: SigningKey;
+  /** What `/.well-known/jwks.json` publishes; the signing key's public half alone when absent. */
+  verificationKeys?: JWK[];
   publicUrl: string;
   personKeySecret: string;
   persons: PersonVault;
@@ -78,7 +81,7 @@ export function createApp(deps: GatewayDeps) {
         tokenEndpoint,
         personKeySecret: deps.personKeySecret,
       });
-      registerWellKnownRoutes(own, deps.signingKey, deps.publicUrl);
+      registerWellKnownRoutes(own, deps.verificationKeys ?? [deps.signingKey.publicJwk], deps.publicUrl);
       registerWhoamiRoute(own, deps.db);
       registerWebhookRegistrationRoute(own, { db: deps.db, policy: deps.webhookPolicy });
       host.route('/', own);

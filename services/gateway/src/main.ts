@@ -2,18 +2,22 @@ import {
   configOrExit,
   connectPlatform,
   createLogger,
+  gatewayVerificationKeys,
   personVaultFrom,
   publicUrlOf,
   readSigningKeyFile,
   serveUntilSignal,
+  startTracing,
 } from '@samsyn/http';
 import { createApp } from './app';
 import { gatewayConfigSchema } from './config';
 
 const config = configOrExit('gateway', gatewayConfigSchema, process.env);
+await startTracing(config, { name: 'samsyn-gateway', version: '0.1.0' });
 const logger = createLogger({ name: 'gateway', level: config.LOG_LEVEL });
 const signingKey = await readSigningKeyFile(config.GATEWAY_SIGNING_KEY_FILE);
-const platform = await connectPlatform(config, logger, { keys: [signingKey.publicJwk] });
+const verificationKeys = await gatewayVerificationKeys(signingKey.publicJwk, config.GATEWAY_JWKS_FILE);
+const platform = await connectPlatform(config, logger, verificationKeys);
 const app = createApp({
   db: platform.database.db,
   logger,
@@ -21,6 +25,7 @@ const app = createApp({
   auth: platform.auth,
   readiness: platform.readiness,
   signingKey,
+  verificationKeys: verificationKeys.keys,
   publicUrl: publicUrlOf(config),
   personKeySecret: config.PERSON_KEY_SECRET,
   persons: personVaultFrom(config),

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { generateSigningJwk, loadSigningKey, type PersonVault, type SigningKey } from '@samsyn/auth';
 import { signAssertion } from '@samsyn/client';
 import { createDatabase } from '@samsyn/db';
-import { connectPlatform, createLogger, parseConfig, serviceConfigSchema } from '@samsyn/http';
+import {
+  connectPlatform,
+  createLogger,
+  gatewayVerificationKeys,
+  parseConfig,
+  serviceConfigSchema,
+} from '@samsyn/http';
 import {
   captureLogs,
   createTestDatabase,
@@ -40,6 +46,8 @@ export async function startTestGateway(
     rateLimitPerMinute?: number;
     /** A migrated database of the test's own server (fault tests restart it) instead of a fresh one here. */
     databaseUrl?: string;
+    /** A GATEWAY_JWKS_FILE beside the signing key, as during a key rotation. */
+    jwksFile?: string;
   } = {},
 ): Promise<TestGateway> {
   const database: TestDatabase = options.databaseUrl
@@ -67,7 +75,10 @@ export async function startTestGateway(
     PERSON_KEY_SECRET: testPersonSecrets.hmacSecret,
     PERSON_ENCRYPTION_KEY: testPersonSecrets.encryptionKey,
   });
-  const platform = await connectPlatform(config, logger, { keys: [signingKey.publicJwk] });
+  const verificationKeys = options.jwksFile
+    ? await gatewayVerificationKeys(signingKey.publicJwk, options.jwksFile)
+    : { keys: [signingKey.publicJwk] };
+  const platform = await connectPlatform(config, logger, verificationKeys);
   app = createApp({
     db: database.db,
     logger,
@@ -75,6 +86,7 @@ export async function startTestGateway(
     auth: platform.auth,
     readiness: platform.readiness,
     signingKey,
+    verificationKeys: verificationKeys.keys,
     publicUrl: server.url,
     personKeySecret: testPersonSecrets.hmacSecret,
     persons: testPersonVault(),

@@ -1,6 +1,7 @@
-import { assertionAlgorithms, type SigningKey } from '@samsyn/auth';
+import { assertionAlgorithms } from '@samsyn/auth';
 import { scopes } from '@samsyn/domain';
 import { type AppEnv, createRoute, type OpenAPIHono, z } from '@samsyn/http';
+import type { JWK } from 'jose';
 import { tokenEndpointPath } from './oauth2-token';
 
 const JwksSchema = z
@@ -40,8 +41,13 @@ export const metadataRoute = createRoute({
   },
 });
 
-export function registerWellKnownRoutes(app: OpenAPIHono<AppEnv>, signingKey: SigningKey, publicUrl: string) {
-  const jwks = { keys: [signingKey.publicJwk as Record<string, unknown>] };
+/** Publishes every key the gateway's tokens and receipts verify against: the current one and, during a rotation, the previous. */
+export function registerWellKnownRoutes(
+  app: OpenAPIHono<AppEnv>,
+  verificationKeys: JWK[],
+  publicUrl: string,
+) {
+  const jwks = { keys: verificationKeys as Array<Record<string, unknown>> };
   app.openapi(jwksRoute, (c) => c.json(jwks, 200, { 'cache-control': 'public, max-age=300' }));
   const metadata = {
     issuer: publicUrl,

@@ -79,7 +79,7 @@ export function ReportTable({ table, threshold, csvHref }: ReportTableProps) {
               <td class="number">
                 <Count count={total} threshold={threshold} />
               </td>
-              <td class="number">{total === null ? '–' : '100 %'}</td>
+              <td class="number">{total === null || total === 0 ? '–' : '100 %'}</td>
             </tr>
           </tfoot>
         </table>
