@@ -1,6 +1,15 @@
-import * as Plot from '@observablehq/plot';
-import { parseHTML } from 'linkedom';
 import type { PublishedTable } from '../report';
+
+type ChartLibrary = [typeof import('@observablehq/plot'), typeof import('linkedom')];
+let library: ChartLibrary | undefined;
+
+/**
+ * Loads Observable Plot and its DOM on the first dashboard page, not at start: together they cost
+ * the process about 40 MB, and most gateways serve only the API.
+ */
+export async function loadChartLibrary(): Promise<void> {
+  library ??= await Promise.all([import('@observablehq/plot'), import('linkedom')]);
+}
 
 /** About what fits beside the bars at the chart's font size. */
 const labelCharsPerLine = 36;
@@ -17,6 +26,8 @@ export function chartDescription(table: PublishedTable, suppressedLabel: string)
  * guessed length would publish a guess.
  */
 export function barChart(table: PublishedTable, suppressedLabel: string, describedBy: string): string {
+  if (!library) throw new Error('loadChartLibrary() first');
+  const [Plot, { parseHTML }] = library;
   const { document } = parseHTML('<!doctype html><html><body></body></html>');
   const rows = table.cells.map((cell) => ({
     label: cell.label,

@@ -6,6 +6,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import { tablesAsCsv } from '../report';
 import type { ReportSource } from '../reports';
+import { loadChartLibrary } from './chart';
 import { ReportPage, SignInPage } from './pages';
 import { dashboardPaths, type ViewKey, views } from './paths';
 import {
@@ -125,6 +126,7 @@ export function registerDashboard(app: Hono<AppEnv>, deps: DashboardDeps) {
         return c.html(<ReportPage view={view} signedInAs={signedInAs} values={values} error={error} />, 400);
       try {
         const report = await view.load(source, caller, values);
+        await loadChartLibrary();
         return c.html(<ReportPage view={view} signedInAs={signedInAs} values={values} report={report} />);
       } catch (thrown) {
         if (!(thrown instanceof ProblemError)) throw thrown;
