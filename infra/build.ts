@@ -22,7 +22,16 @@ export interface Bundle {
   outfile: string;
 }
 
-const services = ['gateway', 'dispatcher', 'exchange', 'consent', 'sip', 'metrics'];
+const services = [
+  'gateway',
+  'dispatcher',
+  'exchange',
+  'consent',
+  'sip',
+  'consultation',
+  'metrics',
+  'signals',
+];
 
 /** Every process the image can run, paths relative to the repository (and to the image's `/app`). */
 export const bundles: Bundle[] = [

@@ -7,11 +7,13 @@ import {
   ReplayGuard,
 } from '@samsyn/auth';
 import * as consent from '@samsyn/consent';
+import * as consultation from '@samsyn/consultation';
 import { createDatabase } from '@samsyn/db';
 import * as exchange from '@samsyn/exchange';
 import { createApp as createGateway } from '@samsyn/gateway';
 import { createHost, createLogger, openApiDocument, type ServiceDefinition } from '@samsyn/http';
 import * as metrics from '@samsyn/metrics';
+import * as signals from '@samsyn/signals-service';
 import * as sip from '@samsyn/sip';
 import { Redis } from 'ioredis';
 
@@ -71,8 +73,20 @@ export async function buildOpenApiDocuments(): Promise<Record<string, unknown>> 
     ],
     ['sip', { name: sip.serviceName, description: sip.serviceDescription, createApp: sip.createApp }],
     [
+      'consultation',
+      {
+        name: consultation.serviceName,
+        description: consultation.serviceDescription,
+        createApp: consultation.createApp,
+      },
+    ],
+    [
       'metrics',
       { name: metrics.serviceName, description: metrics.serviceDescription, createApp: metrics.createApp },
+    ],
+    [
+      'signals',
+      { name: signals.serviceName, description: signals.serviceDescription, createApp: signals.createApp },
     ],
   ];
   for (const [file, service] of services) {

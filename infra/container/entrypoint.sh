@@ -1,10 +1,10 @@
 #!/bin/sh
 # The image's one entry point: the first argument chooses the process, the rest go to it.
-#   gateway | dispatcher | exchange | consent | sip | metrics | migrate
+#   gateway | dispatcher | exchange | consent | sip | consultation | metrics | signals | migrate
 # Paths follow infra/build.ts (`bundles`); test/infra checks the two agree.
 set -eu
 
-commands='gateway dispatcher exchange consent sip metrics migrate'
+commands='gateway dispatcher exchange consent sip consultation metrics signals migrate'
 app_root=$(CDPATH='' cd -- "$(dirname -- "$0")/../.." && pwd)
 
 usage() {
@@ -13,7 +13,7 @@ usage() {
 
 command=${1:-}
 case "$command" in
-  gateway | dispatcher | exchange | consent | sip | metrics) bundle="services/$command/dist/main.mjs" ;;
+  gateway | dispatcher | exchange | consent | sip | consultation | metrics | signals) bundle="services/$command/dist/main.mjs" ;;
   migrate) bundle='packages/db/dist/migrate.mjs' ;;
   help | -h | --help)
     usage

@@ -539,7 +539,7 @@ describe('the authorisation matrix', () => {
     const started = performance.now();
 
     // A förbund cannot even get a token for an individual-level scope.
-    for (const scope of ['status:read', 'consent:read', 'sip:read', 'self:read']) {
+    for (const scope of ['status:read', 'consent:read', 'sip:read', 'signals:read', 'self:read']) {
       ledger.count(routes.forbundToken);
       const issued = await m.gateway.tokenFor(m.party.forbund, `whoami ${scope}`).then(
         () => true,

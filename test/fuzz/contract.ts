@@ -1716,7 +1716,8 @@ function expectStatus(what: string, result: { status: number; body: unknown }, s
 }
 
 const agencyScopeString =
-  'whoami status:read status:write consent:read consent:write sip:read sip:write webhook:write';
+  'whoami status:read status:write consent:read consent:write sip:read sip:write webhook:write ' +
+  'consultation:read consultation:write signals:read signals:write';
 
 async function seed(seedValue: number): Promise<Seeded> {
   const gateway = await startTestGateway({ bodyLimitBytes: 64 * 1024 });
@@ -1758,7 +1759,7 @@ async function seed(seedValue: number): Promise<Seeded> {
     region: await gateway.tokenFor(region, agencyScopeString, 'region-officer'),
     fk: await gateway.tokenFor(fk, agencyScopeString, 'fk-officer'),
     af: await gateway.tokenFor(af, agencyScopeString, 'af-officer'),
-    forbund: await gateway.tokenFor(forbund, 'whoami metrics:read', 'forbund-analyst'),
+    forbund: await gateway.tokenFor(forbund, 'whoami metrics:read signals:admin', 'forbund-analyst'),
     'kommun-whoami-only': await gateway.tokenFor(kommun, 'whoami', 'kommun-reader'),
     citizen: await citizenToken(anna),
     representative: await citizenToken(bo),

@@ -156,7 +156,7 @@ describe('the runtime tree', () => {
     expect(unset.stderr).toContain('DATABASE_URL');
   }, 60_000);
 
-  it.each(['gateway', 'exchange', 'consent', 'sip', 'metrics'])(
+  it.each(['gateway', 'exchange', 'consent', 'sip', 'consultation', 'metrics', 'signals'])(
     'runs the %s: ready, serves the docs script from the external package, stops cleanly on SIGTERM',
     async (command) => {
       const { child, origin } = await start(command, baseEnv());

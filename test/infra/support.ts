@@ -26,7 +26,9 @@ export const configSchemas: Record<string, z.ZodObject> = {
   exchange: serviceConfigSchema,
   consent: serviceConfigSchema,
   sip: serviceConfigSchema,
+  consultation: serviceConfigSchema,
   metrics: serviceConfigSchema,
+  signals: serviceConfigSchema,
   migrate: z.object({
     DATABASE_URL: serviceConfigFields.DATABASE_URL,
     LOG_LEVEL: serviceConfigFields.LOG_LEVEL,

@@ -12,7 +12,12 @@ export const scopes = [
   'consent:write',
   'sip:read',
   'sip:write',
+  'consultation:read',
+  'consultation:write',
   'metrics:read',
+  'signals:read',
+  'signals:write',
+  'signals:admin',
   'self:read',
   'self:write',
   'webhook:write',
@@ -31,16 +36,23 @@ const agencyScopes: readonly Scope[] = [
   'consent:write',
   'sip:read',
   'sip:write',
+  'consultation:read',
+  'consultation:write',
+  'signals:read',
+  'signals:write',
   'webhook:write',
 ];
 
-/** A förbund reads aggregated follow-up only, never individuals (DOMAIN.md); a member kommun its own part. */
+/**
+ * A förbund reads aggregated follow-up only, never individuals (DOMAIN.md); a member kommun its own part.
+ * It also sets the signal thresholds for its area (`signals:admin`), which reads no person at all.
+ */
 export const scopesByPartyKind: Record<PartyKind, readonly Scope[]> = {
   kommun: [...agencyScopes, 'metrics:read'],
   region: agencyScopes,
   fk: agencyScopes,
   af: agencyScopes,
-  forbund: ['whoami', 'metrics:read'],
+  forbund: ['whoami', 'metrics:read', 'signals:admin'],
 };
 
 /** Individuals and their representatives, signed in with a citizen e-ID. */

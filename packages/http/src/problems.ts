@@ -30,6 +30,12 @@ export const problemCatalogue = {
   },
   'illegal-transition': { status: 409, title: 'The SIP cannot move from its current phase to that one' },
   'not-redrivable': { status: 409, title: 'Only a dead delivery can be re-driven' },
+  'state-conflict': { status: 409, title: 'The resource is not in a state that allows this now' },
+  'role-required': { status: 403, title: 'Your party does not hold the role this operation needs' },
+  'personal-data-in-text': {
+    status: 422,
+    title: 'The text identifies a person, which an anonymised text must not',
+  },
   'rate-limited': { status: 429, title: 'Too many requests' },
   'service-unavailable': { status: 503, title: 'A dependency is unavailable; try again shortly' },
   'internal-error': { status: 500, title: 'Something went wrong on our side' },

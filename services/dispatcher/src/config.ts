@@ -31,6 +31,16 @@ export const dispatcherConfigSchema = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
   /** A delivery held longer than this by a dispatcher that died is taken over by another. */
   WEBHOOK_LOCK_DURATION_MS: ms(1000, 600_000).default(30_000),
+  /**
+   * How often persons whose case changed are evaluated for signals; an idle poll is one indexed look
+   * at the small `signal_changes` table.
+   */
+  SIGNAL_CHANGE_INTERVAL_MS: ms(50, 60_000).default(1000),
+  /**
+   * How often the scheduled sweep (a BullMQ repeatable job, once per interval across all dispatchers)
+   * evaluates the persons whose time conditions have come due; rules count whole days.
+   */
+  SIGNAL_SWEEP_INTERVAL_MS: ms(1000, 86_400_000).default(300_000),
   ...webhookPolicyFields,
   /** The gateway's private key signs the access log's tree heads; its public URL is their issuer. */
   GATEWAY_SIGNING_KEY_FILE: serviceConfigFields.GATEWAY_SIGNING_KEY_FILE,

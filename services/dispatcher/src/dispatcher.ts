@@ -2,9 +2,11 @@ import type { SigningKey } from '@samsyn/auth';
 import type { Db } from '@samsyn/db';
 import type { Logger } from '@samsyn/http';
 import { bullPrefix, type JobPayload, queueNames, queueTelemetry, type WebhookPolicy } from '@samsyn/queue';
-import { Queue } from 'bullmq';
+import { createSignalEngine, startSignalSweep } from '@samsyn/signals';
+import { Queue, type Telemetry } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startAuditSequencer } from './audit-sequencer';
+import { startLoop } from './loop';
 import { startRelay } from './relay';
 import { startWebhookWorker, webhookJobOptions } from './webhook-worker';
 
@@ -26,12 +28,15 @@ export interface DispatcherSettings {
   signer?: { signingKey: SigningKey; issuer: string };
   /** Trace each job from the relay to its webhook call; only when tracing was started. */
   tracing?: boolean;
+  /** Signal evaluation (packages/signals); left out, this dispatcher evaluates none. */
+  signals?: { changeIntervalMs: number; sweepIntervalMs: number };
 }
 
 /**
- * Everything the dispatcher runs: the outbox relay, the webhook workers and the access-log
- * sequencer. `stop` closes them in the order that loses nothing: stop taking work, let running
- * deliveries finish, then drop the connections.
+ * Everything the dispatcher runs: the outbox relay, the webhook workers, the access-log sequencer
+ * and signal evaluation (a loop over changed persons and a scheduled sweep over due ones; the
+ * signals it raises leave through the same outbox). `stop` closes them in the order that loses
+ * nothing: stop taking work, let running deliveries finish, then drop the connections.
  */
 export function startDispatcher(settings: DispatcherSettings) {
   const prefix = bullPrefix(settings.redisPrefix);
@@ -65,16 +70,62 @@ export function startDispatcher(settings: DispatcherSettings) {
     intervalMs: settings.auditSequenceIntervalMs,
     ...(settings.signer ? { signer: settings.signer } : {}),
   });
+  const signals =
+    settings.signals &&
+    startSignals(settings, settings.signals, { queueConnection, workerConnection, prefix, telemetry });
   return {
     queue,
     worker,
+    /** Signal evaluation, when it runs here: its queue (for metrics and the board) and one whole pass (tests). */
+    signals: signals && { queue: signals.sweep.queue, runPass: signals.engine.runPass },
     stop: async () => {
+      await signals?.stop();
       await relay.stop();
       await sequencer.stop();
       await worker.close();
       await queue.close();
       workerConnection.disconnect();
       queueConnection.disconnect();
+    },
+  };
+}
+
+function startSignals(
+  settings: DispatcherSettings,
+  intervals: { changeIntervalMs: number; sweepIntervalMs: number },
+  redis: {
+    queueConnection: Redis;
+    workerConnection: Redis;
+    prefix: string;
+    telemetry: { telemetry?: Telemetry };
+  },
+) {
+  const engine = createSignalEngine({ db: settings.db, logger: settings.logger });
+  const sweep = startSignalSweep({
+    engine,
+    logger: settings.logger,
+    queueConnection: redis.queueConnection,
+    workerConnection: redis.workerConnection,
+    prefix: redis.prefix,
+    intervalMs: intervals.sweepIntervalMs,
+    ...redis.telemetry,
+  });
+  // The sweep's schedule is registered from here until it succeeds, so Redis away at start only delays it.
+  const changes = startLoop(
+    'signal evaluation',
+    intervals.changeIntervalMs,
+    settings.logger,
+    async (stopped) => {
+      await sweep.ensureScheduled();
+      await engine.processChanges({ stopped });
+    },
+  );
+  return {
+    engine,
+    sweep,
+    stop: async () => {
+      await changes.stop();
+      await sweep.stop();
     },
   };
 }

@@ -61,13 +61,17 @@ const dispatcher = startDispatcher({
     issuer: publicUrlOf(config),
   },
   tracing,
+  signals: {
+    changeIntervalMs: config.SIGNAL_CHANGE_INTERVAL_MS,
+    sweepIntervalMs: config.SIGNAL_SWEEP_INTERVAL_MS,
+  },
 });
 
 const app = createDispatcherHost({
   db: database.db,
   logger,
   readiness: { postgres: () => pingDatabase(database.sql), redis: () => pingRedis(probe) },
-  queues: [dispatcher.queue],
+  queues: [dispatcher.queue, ...(dispatcher.signals ? [dispatcher.signals.queue] : [])],
   ...(config.OPERATOR_PASSWORD
     ? { board: { user: config.OPERATOR_USER, password: config.OPERATOR_PASSWORD } }
     : {}),

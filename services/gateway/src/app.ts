@@ -1,5 +1,6 @@
 import type { PersonVault, ReplayGuard, SigningKey } from '@samsyn/auth';
 import * as consent from '@samsyn/consent';
+import * as consultation from '@samsyn/consultation';
 import type { Db } from '@samsyn/db';
 import * as exchange from '@samsyn/exchange';
 import {
@@ -11,6 +12,7 @@ import {
   type ReadinessCheck,
 } from '@samsyn/http';
 import * as metrics from '@samsyn/metrics';
+import * as signals from '@samsyn/signals-service';
 import * as sip from '@samsyn/sip';
 import type { JWK } from 'jose';
 import { registerTokenRoute, tokenEndpointPath } from './routes/oauth2-token';
@@ -85,7 +87,7 @@ export function createApp(deps: GatewayDeps) {
       registerWhoamiRoute(own, deps.db);
       registerWebhookRegistrationRoute(own, { db: deps.db, policy: deps.webhookPolicy });
       host.route('/', own);
-      for (const service of [exchange, consent, sip, metrics])
+      for (const service of [exchange, consent, sip, consultation, metrics, signals])
         host.route('/', service.createApp(serviceDeps));
       if (deps.benchRoutes) {
         host.route('/v1/bench-unvalidated', exchange.createApp(serviceDeps, createUnvalidatedRouter()));

@@ -684,6 +684,230 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/forums': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The forums your party is a member of, by name
+     * @description Each with its members, contact persons, next meeting and the cases waiting for one.
+     */
+    get: operations['listForums'];
+    put?: never;
+    /**
+     * Create a consultation forum: member parties, contact persons, rhythm and place
+     * @description Any agency creates a forum it is a member of, naming at least two member parties with their contact persons, the samordningsförbund it reports to, the convener who calls the meetings (your own party if left out), the rhythm and the place or video link. A kommun or region member must be a member of the förbund; FK and AF are members of every förbund. A förbund is never a member: it follows the figures. Membership is fixed once created, because a named case’s consent names the member parties.
+     */
+    post: operations['createForum'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/forums/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A forum: members, contact persons, rhythm, next meeting
+     * @description For its members; 404 for anyone else.
+     */
+    get: operations['getForum'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Change a forum’s name, convener, contact persons, rhythm or place
+     * @description For the convener (403 `role-required` for other members). Fields given replace the stored ones; `members` must name the same parties (new contact persons only): membership is fixed.
+     */
+    patch: operations['updateForum'];
+    trace?: never;
+  };
+  '/v1/forums/{id}/meetings': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A forum’s meetings with their agendas, newest first (or the upcoming ones, soonest first)
+     * @description For the forum’s members. Each meeting as `GET /v1/forums/{id}/meetings/{meetingId}` shows it; `upcoming=true` for the scheduled meetings not yet started.
+     */
+    get: operations['listForumMeetings'];
+    put?: never;
+    /**
+     * Call a forum meeting: every member party is invited through the outbox
+     * @description For the convener (403 `role-required` for other members). A meeting in the future writes one outbox message per member party (`forum_meeting.called`, ids only) and a reminder a day before (`forum_meeting.reminder`) in the same transaction; the dispatcher delivers them as signed webhooks, as it does SIP invitations. Cases raised while no meeting was scheduled go on its agenda. A meeting in the past (at most three years back) records one that was held, for forums bringing their history from paper lists: nobody is invited. Time, place and length default to the forum’s.
+     */
+    post: operations['callForumMeeting'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/forums/{id}/meetings/{meetingId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A forum meeting: time, place, the agenda of raised cases, each member’s invitation delivery
+     * @description The agenda lists each case without personal data: an anonymised case with its question and background, a named case with its category only (read it with `GET /v1/forums/{id}/cases/{caseId}`, consent-checked and audited). What a webhook receiver fetches after `forum_meeting.*`.
+     */
+    get: operations['getForumMeeting'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Move or change a forum meeting; every member is told
+     * @description For the convener, before the meeting starts (409 `state-conflict` after, or once cancelled). Sends `forum_meeting.updated` to every member and replaces the reminder.
+     */
+    patch: operations['rescheduleForumMeeting'];
+    trace?: never;
+  };
+  '/v1/forums/{id}/meetings/{meetingId}/cancellations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Cancel a forum meeting; every member is told and its cases move on
+     * @description For the convener. Before the meeting: `forum_meeting.cancelled` to every member, the reminder dropped. A meeting that has started (one recorded by mistake, say) may be cancelled while none of its cases is answered; nobody is told. Either way its cases go to the next scheduled meeting, or wait for the next one called.
+     */
+    post: operations['cancelForumMeeting'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/forums/{id}/cases': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A forum’s cases, newest first: summaries without personal data
+     * @description For the forum’s members: an agenda (`meetingId`), your own cases (`raisedByMe=true`), or those answered but not yet followed up (`awaitingFollowUp=true`). A named case’s question is left out; read it with `GET /v1/forums/{id}/cases/{caseId}`.
+     */
+    get: operations['listCases'];
+    put?: never;
+    /**
+     * Raise a case for the next meeting: anonymised, or named under a consultation consent
+     * @description Any member raises a case, for the next scheduled meeting unless `meetingId` names another (a held one too, when recording history); with no meeting scheduled it waits for the next one called. **Anonymised**: age band, sex, household, years on assistance, the question category and the question. The question must not identify anyone: a personnummer or samordningsnummer (in any written form, valid or not), a common first name followed by a surname, a “…sson” surname, or a contact person’s name is refused with 422 `personal-data-in-text` pointing at the field, and nothing is stored; every answer carries a `warning` of what the check cannot see. **Named**: the personnummer and a consent valid now, with the purpose `consultation`, naming every member party (403 `consent-required` otherwise — the same answer whether the consent is missing, of another person, or insufficient); the consent must also last until the meeting ends. The members may then read the person’s statuses with `POST /v1/status-queries`, purpose `consultation`, while preparing.
+     */
+    post: operations['raiseCase'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/forums/{id}/cases/{caseId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A case with its advice and follow-up; a named case with the person’s personnummer
+     * @description For the forum’s members. A named case only while its consent is valid, for consultation, naming every member (404 otherwise, for everyone, as after a withdrawal); each read of a named case is written to the person’s access log in the same transaction.
+     */
+    get: operations['getCase'];
+    put?: never;
+    post?: never;
+    /**
+     * Withdraw a case before its meeting: it is erased
+     * @description For the raising party, until the case’s meeting starts (409 `state-conflict` after). The case and its text are deleted, so a case raised by mistake — or with something identifying in it — leaves nothing behind; a named case’s withdrawal is logged for the person.
+     */
+    delete: operations['withdrawCase'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/forums/{id}/cases/{caseId}/answers': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record your party’s advice on a case
+     * @description For a member other than the raising party (403 `role-required` for the raising party), once the case’s meeting has started (409 `state-conflict` before). One piece of advice per party: answering again replaces it. Advice on an anonymised case must not identify anyone either (422 `personal-data-in-text`).
+     */
+    post: operations['answerCase'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/forums/{id}/cases/{caseId}/follow-ups': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record whether the advice was followed, and the next steps taken
+     * @description For the raising party (any of its officers: cases change hands), once the case has been answered (409 `state-conflict` before). Next steps: SIP called, FK coordination applied for, sickness or activity compensation applied for, other — any number, or none. The latest follow-up counts.
+     */
+    post: operations['followUpCase'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/metrics/consultations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Consultation figures for a förbund: cases per forum, quarter, category, party, outcome
+     * @description Cases raised at the meetings held in the förbund’s forums in the period (widened to whole quarters): per forum, per quarter with the question categories of each quarter, by raising party, named versus anonymised, whether the advice was followed, and the next steps taken; the meetings held and cases per meeting. Counts 1–4 are suppressed with complementary suppression, as in every follow-up table. A förbund reads its own; a member kommun its own cases. JSON, or CSV with `Accept: text/csv`.
+     */
+    get: operations['getConsultationFigures'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/metrics/target-group': {
     parameters: {
       query?: never;
@@ -730,6 +954,126 @@ export interface paths {
     };
     /** SIP and coordination activity in a period */
     get: operations['getFlows'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/signals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Signals raised to your party, newest first
+     * @description What Samsyn noticed in the statuses persons have consented to share with you: the rule, when it was raised and cleared, and what you answered. Filter by rule, state and the day it was raised; `limit`/`page`. Lists say nothing about who a signal is about; `GET /v1/signals/{id}` does, under consent.
+     */
+    get: operations['listSignals'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/signals/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One of your signals, with who it is about while consent allows
+     * @description Webhooks carry the signal id only; this is how your system learns what it is about. The person (their personnummer, the day the situation began, the SIP concerned) is included only while a consent valid now still lets you read every category the rule read; each such answer is written to the person’s access log in the same transaction. Other parties’ signals do not exist for you (404).
+     */
+    get: operations['getSignal'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/signals/{id}/acknowledgements': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Say what you did about a signal: acted, or not relevant and why
+     * @description Records the outcome with your officer and the time; an open signal becomes `acknowledged`. A later acknowledgement replaces an earlier one (the latest counts in the förbund’s figures). A cleared signal can still be acknowledged: it may have cleared because you acted. Written to the person’s access log.
+     */
+    post: operations['acknowledgeSignal'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/signal-rules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The signal rules, with the thresholds that apply for your förbund
+     * @description Every rule: what it notices (in Swedish and English), the categories it reads (a consent must cover each one), whom it tells, and each threshold with its default, bounds and the value your förbund set. For samordningsförbund (`signals:admin`).
+     */
+    get: operations['listSignalRules'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/signal-rules/{ruleId}/thresholds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /**
+     * Set a rule’s thresholds for your förbund
+     * @description Replaces your förbund’s thresholds for the rule; keys left out take the catalogue’s default (`{}` restores them all). Each value must be a whole number within the bounds `GET /v1/signal-rules` lists, or the answer is 422 naming the key (an unknown rule is 422 too: `ruleId` is one of the catalogue’s ids). Takes effect at the next evaluation, within seconds and without a restart: every person with an open signal of the rule, or a time condition pending, is evaluated again.
+     */
+    put: operations['setSignalThresholds'];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/metrics/signals': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Signals in a period: raised, acknowledged, acted on, and days until the condition cleared
+     * @description Per rule, the people with a signal raised in the period and of them those acknowledged, acted on, judged not relevant and whose condition cleared, with the median days from a signal to its condition clearing. Counted among the förbund’s follow-up population only, with small cells suppressed as in every follow-up report. A förbund reads its own figures; a member kommun its own part.
+     */
+    get: operations['getSignalFigures'];
     put?: never;
     post?: never;
     delete?: never;
@@ -830,7 +1174,12 @@ export interface components {
             | 'consent:write'
             | 'sip:read'
             | 'sip:write'
+            | 'consultation:read'
+            | 'consultation:write'
             | 'metrics:read'
+            | 'signals:read'
+            | 'signals:write'
+            | 'signals:admin'
             | 'self:read'
             | 'self:write'
             | 'webhook:write'
@@ -854,7 +1203,12 @@ export interface components {
             | 'consent:write'
             | 'sip:read'
             | 'sip:write'
+            | 'consultation:read'
+            | 'consultation:write'
             | 'metrics:read'
+            | 'signals:read'
+            | 'signals:write'
+            | 'signals:admin'
             | 'self:read'
             | 'self:write'
             | 'webhook:write'
@@ -2163,6 +2517,470 @@ export interface components {
       deliveries: components['schemas']['Delivery'][];
       page: components['schemas']['PageInfo'];
     };
+    Forum: {
+      /** Format: uuid */
+      id: string;
+      name: string;
+      description: string | null;
+      forbund: string;
+      convener: string;
+      members: components['schemas']['ForumMember'][];
+      /** @enum {string} */
+      rhythm: 'weekly' | 'every_other_week' | 'monthly' | 'quarterly' | 'as_needed';
+      /** Format: int32 */
+      durationMinutes: number;
+      place: string | null;
+      videoLink: string | null;
+      /** @description The next scheduled meeting, which new cases go to */
+      nextMeeting: {
+        /** Format: uuid */
+        id: string;
+        /** Format: date-time */
+        startsAt: string;
+      } | null;
+      /**
+       * Format: int32
+       * @description Cases raised while no meeting is scheduled: the next meeting called takes them
+       */
+      waitingCases: number;
+      createdBy: {
+        party: string;
+        officer: string;
+      };
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    ForumMember: {
+      party: string;
+      displayName: string | null;
+      contacts: components['schemas']['ForumContact'][];
+    };
+    ForumContact: {
+      name: string;
+      role: string;
+      email: string | null;
+      phone: string | null;
+    };
+    CreateForum: {
+      /** @example Konsultationsteam Malmö Söder */
+      name: string;
+      /** @default null */
+      description?: string | null;
+      /**
+       * @description The samordningsförbund whose follow-up counts the forum’s cases
+       * @example forbund:lund
+       */
+      forbund: string;
+      /**
+       * @description The member party that calls the meetings; your own party if left out
+       * @example region:12
+       */
+      convener?: string;
+      members: components['schemas']['ForumMemberInput'][];
+      /** @enum {string} */
+      rhythm: 'weekly' | 'every_other_week' | 'monthly' | 'quarterly' | 'as_needed';
+      /**
+       * Format: int32
+       * @example 180
+       */
+      durationMinutes: number;
+      /**
+       * @default null
+       * @example Stadsområde Söder, rum 2
+       */
+      place?: string | null;
+      /**
+       * Format: uri
+       * @default null
+       */
+      videoLink?: string | null;
+    };
+    ForumMemberInput: {
+      /** @example region:12 */
+      party: string;
+      /** @default [] */
+      contacts?: components['schemas']['ForumContactInput'][];
+    };
+    /** @description A contact person of a member party: an official */
+    ForumContactInput: {
+      /** @example Eva Berg */
+      name: string;
+      /** @example Specialist sjukförsäkring */
+      role: string;
+      /**
+       * Format: email
+       * @default null
+       * @example eva.berg@example.se
+       */
+      email?: string | null;
+      /** @default null */
+      phone?: string | null;
+    };
+    ForumList: {
+      forums: components['schemas']['Forum'][];
+      page: components['schemas']['PageInfo'];
+    };
+    UpdateForum: {
+      name?: string;
+      description?: string | null;
+      /** @example region:12 */
+      convener?: string;
+      /** @description The same member parties with new contact persons: membership is fixed */
+      members?: components['schemas']['ForumMemberInput'][];
+      /** @enum {string} */
+      rhythm?: 'weekly' | 'every_other_week' | 'monthly' | 'quarterly' | 'as_needed';
+      /**
+       * Format: int32
+       * @example 180
+       */
+      durationMinutes?: number;
+      place?: string | null;
+      /** Format: uri */
+      videoLink?: string | null;
+    };
+    ForumMeeting: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      forumId: string;
+      /** Format: date-time */
+      startsAt: string;
+      /** Format: int32 */
+      durationMinutes: number;
+      place: string | null;
+      videoLink: string | null;
+      theme: string | null;
+      /** @enum {string} */
+      status: 'scheduled' | 'cancelled';
+      /** @description Scheduled and started: its cases can be answered */
+      held: boolean;
+      cancellationReason: string | null;
+      /** Format: int32 */
+      version: number;
+      calledBy: {
+        party: string;
+        officer: string;
+      };
+      agenda: components['schemas']['CaseSummary'][];
+      invitations: components['schemas']['ForumInvitation'][];
+    };
+    /** @description A case on a list or agenda: never personal data */
+    CaseSummary: {
+      /** Format: uuid */
+      id: string;
+      /** @enum {string} */
+      kind: 'anonymised' | 'named';
+      /** @enum {string} */
+      category:
+        | 'sickness_compensation'
+        | 'rehabilitation_need'
+        | 'medical_certificate'
+        | 'fk_coordination'
+        | 'work_ability'
+        | 'other';
+      /** @enum {string} */
+      state: 'awaiting_meeting' | 'on_agenda' | 'discussed' | 'advised' | 'followed_up';
+      /** Format: uuid */
+      meetingId: string | null;
+      raisedBy: string;
+      addressedTo: string | null;
+      /** @description Anonymised cases only; a named case’s question is read case by case */
+      question: string | null;
+      background: components['schemas']['CaseBackground'];
+      answeredBy: string[];
+      followUpRecorded: boolean;
+    };
+    CaseBackground: {
+      /** @enum {string} */
+      ageBand: '18-24' | '25-34' | '35-44' | '45-54' | '55-65';
+      /** @enum {string} */
+      sex: 'female' | 'male' | 'not_stated';
+      /** @enum {string} */
+      household:
+        | 'single_no_children'
+        | 'single_with_children'
+        | 'couple_no_children'
+        | 'couple_with_children'
+        | 'other';
+      /**
+       * @description Years on assistance
+       * @enum {string}
+       */
+      assistanceDuration: '<1' | '1-2' | '2-5' | '6-11' | '>11';
+    } | null;
+    /** @description The latest message about the meeting to one member party */
+    ForumInvitation: {
+      party: string;
+      eventType: string;
+      /** @enum {string} */
+      state: 'pending' | 'queued' | 'retrying' | 'delivered' | 'dead' | 'cancelled';
+      /** Format: int32 */
+      attempts: number;
+      lastError: string | null;
+      /** Format: date-time */
+      deliveredAt: string | null;
+      /**
+       * Format: uuid
+       * @description The `webhook-id` of the message
+       */
+      deliveryId: string;
+    };
+    CallForumMeeting: {
+      /**
+       * Format: date-time
+       * @description In the future: the members are invited. In the past (at most three years back): a meeting that was held is recorded, nobody is invited.
+       * @example 2026-12-03T09:00:00+01:00
+       */
+      startsAt: string;
+      /**
+       * Format: int32
+       * @description The forum’s own if left out
+       * @example 180
+       */
+      durationMinutes?: number;
+      /** @description The forum’s own if left out */
+      place?: string | null;
+      /**
+       * Format: uri
+       * @description The forum’s own if left out
+       */
+      videoLink?: string | null;
+      /**
+       * @default null
+       * @example Sjukersättning: kriterier
+       */
+      theme?: string | null;
+    };
+    ForumMeetingList: {
+      meetings: components['schemas']['ForumMeeting'][];
+      page: components['schemas']['PageInfo'];
+    };
+    RescheduleForumMeeting: {
+      /** Format: date-time */
+      startsAt?: string;
+      /**
+       * Format: int32
+       * @example 180
+       */
+      durationMinutes?: number;
+      place?: string | null;
+      /** Format: uri */
+      videoLink?: string | null;
+      theme?: string | null;
+    };
+    CancelForumMeeting: {
+      reason?: string;
+    };
+    ConsultationCase: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      forumId: string;
+      /** Format: uuid */
+      meetingId: string | null;
+      /** @enum {string} */
+      kind: 'anonymised' | 'named';
+      /** @enum {string} */
+      state: 'awaiting_meeting' | 'on_agenda' | 'discussed' | 'advised' | 'followed_up';
+      /** @enum {string} */
+      category:
+        | 'sickness_compensation'
+        | 'rehabilitation_need'
+        | 'medical_certificate'
+        | 'fk_coordination'
+        | 'work_ability'
+        | 'other';
+      question: string;
+      addressedTo: string | null;
+      background: components['schemas']['CaseBackground'];
+      person: {
+        /** @description Handed back to the members the consent names, while it holds */
+        personnummer: string;
+      } | null;
+      /**
+       * Format: uuid
+       * @description Named cases: read the person’s statuses with `POST /v1/status-queries`, purpose `consultation`
+       */
+      consentId: string | null;
+      raisedBy: {
+        party: string;
+        officer: string;
+      };
+      /** Format: date-time */
+      raisedAt: string;
+      advice: components['schemas']['CaseAdvice'][];
+      followUp: components['schemas']['CaseFollowUp'];
+      /** @description For anonymised cases: what the check does not catch, shown with every answer */
+      warning: string | null;
+    };
+    CaseAdvice: {
+      party: string;
+      advice: string;
+      recordedBy: string;
+      /** Format: date-time */
+      recordedAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    CaseFollowUp: {
+      adviceFollowed: boolean;
+      nextSteps: ('sip_called' | 'fk_coordination_applied' | 'compensation_applied' | 'other')[];
+      note: string | null;
+      recordedBy: string;
+      /** Format: date-time */
+      recordedAt: string;
+    } | null;
+    RaiseCase: components['schemas']['RaiseAnonymisedCase'] | components['schemas']['RaiseNamedCase'];
+    /** @description No person: background bands and the question. The question must not identify anyone; personnummer and names are refused (`personal-data-in-text`). */
+    RaiseAnonymisedCase: {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      kind: 'anonymised';
+      /** @enum {string} */
+      category:
+        | 'sickness_compensation'
+        | 'rehabilitation_need'
+        | 'medical_certificate'
+        | 'fk_coordination'
+        | 'work_ability'
+        | 'other';
+      /** @example Har personen förutsättningar att ansöka om sjukersättning efter ett tidigare avslag? */
+      question: string;
+      /**
+       * @description The member party whose advice is sought; any member may answer
+       * @default null
+       * @example region:12
+       */
+      addressedTo?: string | null;
+      /**
+       * Format: uuid
+       * @description A scheduled meeting of the forum; the next one if left out, or the next one called when none is
+       */
+      meetingId?: string;
+      /** @enum {string} */
+      ageBand: '18-24' | '25-34' | '35-44' | '45-54' | '55-65';
+      /** @enum {string} */
+      sex: 'female' | 'male' | 'not_stated';
+      /** @enum {string} */
+      household:
+        | 'single_no_children'
+        | 'single_with_children'
+        | 'couple_no_children'
+        | 'couple_with_children'
+        | 'other';
+      /** @enum {string} */
+      assistanceDuration: '<1' | '1-2' | '2-5' | '6-11' | '>11';
+    };
+    RaiseNamedCase: {
+      /**
+       * @description discriminator enum property added by openapi-typescript
+       * @enum {string}
+       */
+      kind: 'named';
+      /** @enum {string} */
+      category:
+        | 'sickness_compensation'
+        | 'rehabilitation_need'
+        | 'medical_certificate'
+        | 'fk_coordination'
+        | 'work_ability'
+        | 'other';
+      /** @example Har personen förutsättningar att ansöka om sjukersättning efter ett tidigare avslag? */
+      question: string;
+      /**
+       * @description The member party whose advice is sought; any member may answer
+       * @default null
+       * @example region:12
+       */
+      addressedTo?: string | null;
+      /**
+       * Format: uuid
+       * @description A scheduled meeting of the forum; the next one if left out, or the next one called when none is
+       */
+      meetingId?: string;
+      /**
+       * @description Personnummer or samordningsnummer: 10 or 12 digits, with or without `-`; `+` for 100 or older.
+       * @example 19121212-1212
+       */
+      personnummer: string;
+      /**
+       * Format: uuid
+       * @description A consent valid now, with the purpose `consultation`, naming every member party
+       */
+      consentId: string;
+    };
+    CaseList: {
+      cases: components['schemas']['CaseSummary'][];
+      page: components['schemas']['PageInfo'];
+    };
+    CaseAnswer: {
+      /** @example Komplettera med ett aktuellt läkarintyg från psykiatrin. */
+      advice: string;
+    };
+    RecordCaseFollowUp: {
+      adviceFollowed: boolean;
+      /** @default [] */
+      nextSteps?: ('sip_called' | 'fk_coordination_applied' | 'compensation_applied' | 'other')[];
+      /** @default null */
+      note?: string | null;
+    };
+    ConsultationFigures: {
+      forbund: string;
+      /** @description For a member kommun’s part: only its own cases are counted */
+      kommuner: string[];
+      /**
+       * Format: date
+       * @description First day of the first quarter covered
+       */
+      from: string;
+      /**
+       * Format: date
+       * @description Last day of the last quarter covered
+       */
+      to: string;
+      /** Format: int32 */
+      threshold: number;
+      /** Format: date-time */
+      computedAt: string;
+      /**
+       * Format: int32
+       * @description Meetings held in the period (a meeting is not a person: never suppressed)
+       */
+      meetingsHeld: number;
+      /** @description Published cases over meetings held; null when the total is suppressed */
+      casesPerMeeting: number | null;
+      definitions: {
+        [key: string]: string;
+      };
+      tables: components['schemas']['ConsultationTable'][];
+    };
+    /** @description `additive`: the cells partition the total (one case in one cell). `overlapping`: a case may be in several cells; shares are of the total. Suppressed cells have `count: null`. */
+    ConsultationTable: {
+      /** @enum {string} */
+      type: 'additive' | 'overlapping';
+      key: string;
+      title: string;
+      /**
+       * Format: int32
+       * @description Additive: the cases the cells partition. Overlapping: the base
+       */
+      total: number | null;
+      totalSuppressed: boolean;
+      cells: components['schemas']['ConsultationCell'][];
+    };
+    ConsultationCell: {
+      key: string;
+      label: string;
+      /** Format: int32 */
+      count: number | null;
+      suppressed: boolean;
+      /** @description Of the total, from published figures only */
+      share: number | null;
+    };
     TargetGroupReport: {
       forbund: string;
       kommuner: string[];
@@ -2260,6 +3078,259 @@ export interface components {
       statistics: components['schemas']['MetricsStatistic'][];
     };
     MetricsStatistic: {
+      key: string;
+      label: string;
+      /**
+       * Format: int32
+       * @description How many people the value is of; null when under the threshold
+       */
+      n: number | null;
+      value: number | null;
+    };
+    SignalList: {
+      signals: components['schemas']['Signal'][];
+      page: components['schemas']['PageInfo'];
+    };
+    Signal: {
+      /** Format: uuid */
+      id: string;
+      rule: components['schemas']['SignalRuleRef'];
+      /** @description The party told: yours */
+      party: string;
+      /** @enum {string} */
+      state: 'open' | 'acknowledged' | 'cleared';
+      /** Format: date-time */
+      raisedAt: string;
+      /** Format: date-time */
+      clearedAt: string | null;
+      /**
+       * @description `condition_cleared`: the situation the rule describes no longer holds. `consent_ended`: no consent lets you be told about the person any longer.
+       * @enum {string|null}
+       */
+      clearedBecause: 'condition_cleared' | 'consent_ended' | null;
+      thresholds: {
+        [key: string]: number;
+      };
+      /** @description The förbund whose thresholds applied; null when the catalogue’s defaults did */
+      thresholdsSetBy: string | null;
+      acknowledgement: {
+        /** @enum {string} */
+        outcome: 'acted' | 'not_relevant';
+        reason: string | null;
+        officer: string;
+        /** Format: date-time */
+        acknowledgedAt: string;
+      } | null;
+    };
+    SignalRuleRef: {
+      /** @enum {string} */
+      id:
+        | 'passive-sick-listing'
+        | 'incapacity-without-care'
+        | 'sgi-zero-without-coordination'
+        | 'impediment-without-certificate'
+        | 'rejected-compensation-without-plan'
+        | 'certificate-expiring-under-plan'
+        | 'sip-follow-up-missed';
+      /** @description Swedish and English */
+      title: {
+        sv: string;
+        en: string;
+      };
+      /** @description With the thresholds that applied filled in */
+      explanation: {
+        sv: string;
+        en: string;
+      };
+      /** @description The categories the rule read: the consent had to let the party read every one */
+      reads: (
+        | 'assistance'
+        | 'planning'
+        | 'incapacity'
+        | 'care'
+        | 'certificate'
+        | 'diagnosis'
+        | 'insurance'
+        | 'coordination'
+        | 'employment'
+      )[];
+      /** @enum {string} */
+      purpose: 'coordination' | 'sip';
+    };
+    SignalWithPerson: {
+      /** Format: uuid */
+      id: string;
+      rule: components['schemas']['SignalRuleRef'];
+      /** @description The party told: yours */
+      party: string;
+      /** @enum {string} */
+      state: 'open' | 'acknowledged' | 'cleared';
+      /** Format: date-time */
+      raisedAt: string;
+      /** Format: date-time */
+      clearedAt: string | null;
+      /**
+       * @description `condition_cleared`: the situation the rule describes no longer holds. `consent_ended`: no consent lets you be told about the person any longer.
+       * @enum {string|null}
+       */
+      clearedBecause: 'condition_cleared' | 'consent_ended' | null;
+      thresholds: {
+        [key: string]: number;
+      };
+      /** @description The förbund whose thresholds applied; null when the catalogue’s defaults did */
+      thresholdsSetBy: string | null;
+      acknowledgement: {
+        /** @enum {string} */
+        outcome: 'acted' | 'not_relevant';
+        reason: string | null;
+        officer: string;
+        /** Format: date-time */
+        acknowledgedAt: string;
+      } | null;
+      /** @description Who the signal is about, while a consent valid now still lets you read every category the rule read (null otherwise). Each time it is returned, it is written to the person’s access log. */
+      person: {
+        /** @description Handed back only while a consent covers the rule */
+        personnummer: string;
+        /**
+         * Format: date
+         * @description The day the situation began
+         */
+        conditionSince: string;
+        /**
+         * Format: uuid
+         * @description The SIP the signal is about, if any
+         */
+        sipId: string | null;
+      } | null;
+    };
+    SignalAcknowledgement: {
+      /**
+       * @description `acted`: you did something about it. `not_relevant`: it does not call for action; say why.
+       * @enum {string}
+       */
+      outcome: 'acted' | 'not_relevant';
+      /** @description Required for `not_relevant`; no personnummer */
+      reason?: string;
+    };
+    SignalRuleList: {
+      forbund: string;
+      rules: components['schemas']['SignalRule'][];
+    };
+    SignalRule: {
+      /** @enum {string} */
+      id:
+        | 'passive-sick-listing'
+        | 'incapacity-without-care'
+        | 'sgi-zero-without-coordination'
+        | 'impediment-without-certificate'
+        | 'rejected-compensation-without-plan'
+        | 'certificate-expiring-under-plan'
+        | 'sip-follow-up-missed';
+      /** @description Swedish and English */
+      title: {
+        sv: string;
+        en: string;
+      };
+      /** @description Swedish and English */
+      explanation: {
+        sv: string;
+        en: string;
+      };
+      reads: (
+        | 'assistance'
+        | 'planning'
+        | 'incapacity'
+        | 'care'
+        | 'certificate'
+        | 'diagnosis'
+        | 'insurance'
+        | 'coordination'
+        | 'employment'
+      )[];
+      /** @enum {string} */
+      readsSips: 'none' | 'existence' | 'participating';
+      /** @enum {string} */
+      purpose: 'coordination' | 'sip';
+      informs: ('kommun' | 'region' | 'fk' | 'af')[];
+      source: string;
+      thresholds: components['schemas']['SignalThreshold'][];
+      /**
+       * Format: date-time
+       * @description When your förbund last set them
+       */
+      thresholdsUpdatedAt: string | null;
+    };
+    SignalThreshold: {
+      key: string;
+      /** @enum {string} */
+      unit: 'days' | 'months';
+      /**
+       * Format: int32
+       * @description What applies for your förbund
+       */
+      value: number;
+      /** Format: int32 */
+      default: number;
+      /** Format: int32 */
+      min: number;
+      /** Format: int32 */
+      max: number;
+      /** @description Swedish and English */
+      description: {
+        sv: string;
+        en: string;
+      };
+    };
+    /**
+     * @description The rule’s thresholds by key, whole numbers within each one’s bounds (`GET /v1/signal-rules`); a key left out takes the catalogue’s default, so `{}` restores every default.
+     * @example {
+     *       "months": 3,
+     *       "maxGapDays": 14
+     *     }
+     */
+    SignalThresholdsInput: {
+      [key: string]: number;
+    };
+    SignalFigures: {
+      forbund: string;
+      kommuner: string[];
+      /** Format: date */
+      from: string;
+      /** Format: date */
+      to: string;
+      /**
+       * Format: int32
+       * @description Cells below this are suppressed
+       */
+      threshold: number;
+      /** Format: date-time */
+      computedAt: string;
+      definitions: {
+        [key: string]: string;
+      };
+      tables: components['schemas']['SignalFiguresTable'][];
+      statistics: components['schemas']['SignalFiguresStatistic'][];
+    };
+    /** @description A person may be in several cells; shares are of `base`. Suppressed cells have `count: null`. */
+    SignalFiguresTable: {
+      /** @enum {string} */
+      type: 'overlapping';
+      key: string;
+      title: string;
+      /** Format: int32 */
+      base: number | null;
+      cells: components['schemas']['SignalFiguresCell'][];
+    };
+    SignalFiguresCell: {
+      key: string;
+      label: string;
+      /** Format: int32 */
+      count: number | null;
+      suppressed: boolean;
+      /** @description Of the base, from published figures only */
+      share: number | null;
+    };
+    SignalFiguresStatistic: {
       key: string;
       label: string;
       /**
@@ -6102,6 +7173,1862 @@ export interface operations {
       };
     };
   };
+  listForums: {
+    parameters: {
+      query?: {
+        /** @description Items per page */
+        limit?: number;
+        /** @description Page number, from 1 */
+        page?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForumList'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The access token lacks the scope this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  createForum: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CreateForum'];
+      };
+    };
+    responses: {
+      /** @description Created */
+      201: {
+        headers: {
+          /** @description The new forum, `/v1/forums/{id}` */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Forum'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The access token lacks the scope this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body has an unsupported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `validation-failed`: The request does not match the schema; `unknown-party`: A named party is not registered */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getForum: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The forum */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Forum'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The access token lacks the scope this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  updateForum: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['UpdateForum'];
+      };
+    };
+    responses: {
+      /** @description The changed forum */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Forum'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `insufficient-scope`: The access token lacks the scope this operation needs; `role-required`: Your party does not hold the role this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body has an unsupported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listForumMeetings: {
+    parameters: {
+      query?: {
+        /** @description Items per page */
+        limit?: number;
+        /** @description Page number, from 1 */
+        page?: number;
+        /** @description `true`: only scheduled meetings not yet started, soonest first */
+        upcoming?: 'true' | 'false';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForumMeetingList'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The access token lacks the scope this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  callForumMeeting: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CallForumMeeting'];
+      };
+    };
+    responses: {
+      /** @description Called (or recorded) */
+      201: {
+        headers: {
+          /** @description The new meeting, `/v1/forums/{id}/meetings/{meetingId}` */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForumMeeting'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `insufficient-scope`: The access token lacks the scope this operation needs; `role-required`: Your party does not hold the role this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body has an unsupported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getForumMeeting: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        meetingId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The meeting */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForumMeeting'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The access token lacks the scope this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  rescheduleForumMeeting: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        meetingId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RescheduleForumMeeting'];
+      };
+    };
+    responses: {
+      /** @description The changed meeting */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForumMeeting'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `insufficient-scope`: The access token lacks the scope this operation needs; `role-required`: Your party does not hold the role this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The resource is not in a state that allows this now */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body has an unsupported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  cancelForumMeeting: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        meetingId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CancelForumMeeting'];
+      };
+    };
+    responses: {
+      /** @description The cancelled meeting (its agenda now empty) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ForumMeeting'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `insufficient-scope`: The access token lacks the scope this operation needs; `role-required`: Your party does not hold the role this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The resource is not in a state that allows this now */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body has an unsupported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listCases: {
+    parameters: {
+      query?: {
+        /** @description Items per page */
+        limit?: number;
+        /** @description Page number, from 1 */
+        page?: number;
+        /** @description Only the agenda of this meeting */
+        meetingId?: string;
+        /** @description `true`: only cases your party raised */
+        raisedByMe?: 'true' | 'false';
+        /** @description `true`: only answered cases whose follow-up is not recorded yet */
+        awaitingFollowUp?: 'true' | 'false';
+      };
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['CaseList'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The access token lacks the scope this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  raiseCase: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RaiseCase'];
+      };
+    };
+    responses: {
+      /** @description Raised */
+      201: {
+        headers: {
+          /** @description The new case, `/v1/forums/{id}/cases/{caseId}` */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsultationCase'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `insufficient-scope`: The access token lacks the scope this operation needs; `consent-required`: No valid consent covers this: it must name every party, the purpose and the period */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The resource is not in a state that allows this now */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body has an unsupported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `validation-failed`: The request does not match the schema; `personal-data-in-text`: The text identifies a person, which an anonymised text must not; `invalid-personnummer`: Not a valid personnummer or samordningsnummer */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getCase: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The case */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsultationCase'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The access token lacks the scope this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  withdrawCase: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Withdrawn and erased */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `insufficient-scope`: The access token lacks the scope this operation needs; `role-required`: Your party does not hold the role this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The resource is not in a state that allows this now */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  answerCase: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CaseAnswer'];
+      };
+    };
+    responses: {
+      /** @description The case with the advice */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsultationCase'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `insufficient-scope`: The access token lacks the scope this operation needs; `role-required`: Your party does not hold the role this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The resource is not in a state that allows this now */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body has an unsupported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `validation-failed`: The request does not match the schema; `personal-data-in-text`: The text identifies a person, which an anonymised text must not */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  followUpCase: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        caseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RecordCaseFollowUp'];
+      };
+    };
+    responses: {
+      /** @description The case with the follow-up */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsultationCase'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `insufficient-scope`: The access token lacks the scope this operation needs; `role-required`: Your party does not hold the role this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The resource is not in a state that allows this now */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body has an unsupported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `validation-failed`: The request does not match the schema; `personal-data-in-text`: The text identifies a person, which an anonymised text must not */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getConsultationFigures: {
+    parameters: {
+      query: {
+        /** @description First day of the period; widened to the start of its quarter */
+        from: string;
+        /** @description Last day of the period; widened to the end of its quarter */
+        to: string;
+        /** @description For a member kommun: which förbund’s figures (when it belongs to several) */
+        forbund?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The figures */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ConsultationFigures'];
+          'text/csv': string;
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The access token lacks the scope this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
   getTargetGroup: {
     parameters: {
       query: {
@@ -6350,6 +9277,672 @@ export interface operations {
         content: {
           'application/json': components['schemas']['FlowReport'];
           'text/csv': string;
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The access token lacks the scope this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listSignals: {
+    parameters: {
+      query?: {
+        /** @description Items per page */
+        limit?: number;
+        /** @description Page number, from 1 */
+        page?: number;
+        /** @description Only signals of this rule */
+        rule?:
+          | 'passive-sick-listing'
+          | 'incapacity-without-care'
+          | 'sgi-zero-without-coordination'
+          | 'impediment-without-certificate'
+          | 'rejected-compensation-without-plan'
+          | 'certificate-expiring-under-plan'
+          | 'sip-follow-up-missed';
+        /** @description Only signals in this state */
+        state?: 'open' | 'acknowledged' | 'cleared';
+        /** @description Raised on or after this day (UTC) */
+        from?: string;
+        /** @description Raised on or before this day (UTC) */
+        to?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One page */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignalList'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The access token lacks the scope this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getSignal: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The signal */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignalWithPerson'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The access token lacks the scope this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  acknowledgeSignal: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SignalAcknowledgement'];
+      };
+    };
+    responses: {
+      /** @description The signal with your answer */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['Signal'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The access token lacks the scope this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body has an unsupported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  listSignalRules: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The catalogue */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignalRuleList'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The access token lacks the scope this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  setSignalThresholds: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        ruleId:
+          | 'passive-sick-listing'
+          | 'incapacity-without-care'
+          | 'sgi-zero-without-coordination'
+          | 'impediment-without-certificate'
+          | 'rejected-compensation-without-plan'
+          | 'certificate-expiring-under-plan'
+          | 'sip-follow-up-missed';
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['SignalThresholdsInput'];
+      };
+    };
+    responses: {
+      /** @description The rule as it now applies */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignalRule'];
+        };
+      };
+      /** @description The request could not be read */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Authentication is required */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The access token lacks the scope this operation needs */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description No such resource */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body is too large */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request body has an unsupported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description The request does not match the schema */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Too many requests */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description Something went wrong on our side */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A dependency is unavailable; try again shortly */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getSignalFigures: {
+    parameters: {
+      query: {
+        /** @description First day of the period */
+        from: string;
+        /** @description Last day of the period */
+        to: string;
+        /** @description For a member kommun: which förbund’s figures (when it belongs to several) */
+        forbund?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The figures */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SignalFigures'];
         };
       };
       /** @description The request could not be read */

@@ -23,6 +23,14 @@ export const auditActions = [
   'delivery.redriven',
   'representation.recorded',
   'representation.ended',
+  'consultation_case.raised',
+  'consultation_case.read',
+  'consultation_case.answered',
+  'consultation_case.followed_up',
+  'consultation_case.withdrawn',
+  'signal.evaluated',
+  'signal.read',
+  'signal.acknowledged',
 ] as const;
 
 /** The actions that read personal data: a party that did one under a consent has received data under it. */
@@ -32,6 +40,10 @@ export const readActions: readonly AuditAction[] = [
   'consent.read',
   'sip.read',
   'invitation.read',
+  'consultation_case.read',
+  // Not `signal.evaluated`: Samsyn read on the party's behalf, but the party learns who only by
+  // reading the signal.
+  'signal.read',
 ];
 export type AuditAction = (typeof auditActions)[number];
 

@@ -1,0 +1,4 @@
+export * from './catalogue';
+export * from './coverage';
+export * from './facts';
+export * from './rules';

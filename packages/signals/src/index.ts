@@ -1,0 +1,5 @@
+export * from './access';
+export * from './audit';
+export * from './engine';
+export * from './person';
+export * from './sweep';

@@ -1,0 +1,4 @@
+import { describeServiceHost } from '@samsyn/testkit';
+import { createApp, serviceDescription, serviceName } from '../src/app';
+
+describeServiceHost({ name: serviceName, description: serviceDescription, createApp });

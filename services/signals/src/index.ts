@@ -1,0 +1,1 @@
+export { createApp, serviceDescription, serviceName } from './app';
