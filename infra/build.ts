@@ -63,8 +63,13 @@ async function bundle(outRoot: string): Promise<void> {
   await Promise.all(
     bundles.map((b) =>
       build({
-        entryPoints: [path.join(root, b.entry)],
-        outfile: path.join(outRoot, b.outfile),
+        entryPoints: { [path.basename(b.outfile, '.mjs')]: path.join(root, b.entry) },
+        outdir: path.dirname(path.join(outRoot, b.outfile)),
+        outExtension: { '.js': '.mjs' },
+        // What a process imports only when it needs it (the dashboard's charts, tracing) goes in
+        // chunks beside the bundle, so a process that never needs it never parses it.
+        splitting: true,
+        chunkNames: 'chunks/[name]-[hash]',
         bundle: true,
         platform: 'node',
         format: 'esm',

@@ -18,10 +18,9 @@ import {
   suppressAdditive,
   suppressOverlapping,
 } from '@samsyn/domain';
-import { ProblemError, type z } from '@samsyn/http';
+import { type FiguresScope, figuresScopeFor, ProblemError, type z } from '@samsyn/http';
 import { sql } from 'drizzle-orm';
 import type { ConsultationFiguresSchema, ConsultationTableSchema } from './schemas';
-import { type FiguresScope, figuresScopeFor } from './scope';
 
 type Table = z.infer<typeof ConsultationTableSchema>;
 
@@ -93,7 +92,7 @@ function hiddenUnder(table: Table): Table {
 const agencyKinds = ['kommun', 'region', 'fk', 'af'] as const satisfies readonly PartyKind[];
 
 async function readFigures(db: Db, scope: FiguresScope, from: string, to: string) {
-  const kommun = scope.kommunId;
+  const kommun = ownKommun(scope);
   // Every statement below reads the same forums: the förbund's, or a member kommun's own among them.
   const forumFilter = kommun
     ? sql`f.forbund_id = ${scope.forbundId} and ${kommun} = any(f.member_parties)`
@@ -247,7 +246,7 @@ export async function consultationFigures(
   const published = tables[0]?.total ?? null;
   return {
     forbund: scope.forbundId,
-    kommuner: scope.kommunId ? [scope.kommunId] : [],
+    kommuner: scope.ownPart ? scope.kommunIds : [],
     from,
     to,
     threshold,
@@ -275,4 +274,9 @@ export function figuresAsCsv(tables: readonly Table[]): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A member kommun sees only the cases it raised; the förbund sees every forum reporting to it. */
+function ownKommun(scope: FiguresScope): string | null {
+  return scope.ownPart ? (scope.kommunIds[0] ?? null) : null;
 }

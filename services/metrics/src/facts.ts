@@ -1,8 +1,8 @@
 import type { Db } from '@samsyn/db';
 import { type TargetGroupFacts, targetGroupFacts } from '@samsyn/domain';
+import type { FiguresScope } from '@samsyn/http';
 import { sql } from 'drizzle-orm';
 import { consentQualifies, peopleAt } from './people';
-import type { Scope } from './scope';
 
 /** How many people share one combination of facts. */
 export interface FactCount {
@@ -89,7 +89,7 @@ const projected = [
  * consent (whose terms are the union of them all), go through the exact path (`peopleAt` and
  * `targetGroupFacts`) and are added in.
  */
-export async function factCountsAt(db: Db, scope: Scope, day: string): Promise<FactCount[]> {
+export async function factCountsAt(db: Db, scope: FiguresScope, day: string): Promise<FactCount[]> {
   const kommuner = scope.kommunIds.join(',');
   const [year, month, date] = day.split('-').map(Number);
   if (year === undefined || month === undefined || date === undefined) throw new Error(`not a date: ${day}`);
@@ -161,7 +161,7 @@ export async function factCountsAt(db: Db, scope: Scope, day: string): Promise<F
 }
 
 /** Every person through the exact path: the reference the projection is checked against. */
-export async function exactFactCounts(db: Db, scope: Scope, day: string): Promise<FactCount[]> {
+export async function exactFactCounts(db: Db, scope: FiguresScope, day: string): Promise<FactCount[]> {
   const date = new Date(`${day}T12:00:00Z`);
   const counts = new Map<string, FactCount>();
   for (const person of (await peopleAt(db, scope, day)).values()) {

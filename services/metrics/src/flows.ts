@@ -1,8 +1,8 @@
 import type { Db } from '@samsyn/db';
 import { closureReasonLabels, closureReasons, type coordinationOrigins, median } from '@samsyn/domain';
+import type { FiguresScope } from '@samsyn/http';
 import { sql } from 'drizzle-orm';
 import { countBy, ReportBuilder } from './report';
-import type { Scope } from './scope';
 
 export const flowDefinitions = {
   population:
@@ -23,7 +23,7 @@ const originLabels: Record<(typeof coordinationOrigins)[number], string> = {
 };
 
 /** Activity in [from, to] (dates inclusive) among the people the förbund may count. */
-export async function flowTables(db: Db, scope: Scope, from: string, to: string, threshold: number) {
+export async function flowTables(db: Db, scope: FiguresScope, from: string, to: string, threshold: number) {
   const kommuner = scope.kommunIds.join(',');
   const population = sql`
     select distinct c.person_key

@@ -1,8 +1,8 @@
 import type { Db } from '@samsyn/db';
 import { assistanceClosureReasons, type Outcome, outcomeAt, type TargetGroupRow } from '@samsyn/domain';
+import type { FiguresScope } from '@samsyn/http';
 import { peopleAt } from './people';
 import { ReportBuilder } from './report';
-import type { Scope } from './scope';
 
 const reasonLabels: Record<(typeof assistanceClosureReasons)[number], string> = {
   self_supporting_work: 'Självförsörjande: arbete',
@@ -28,7 +28,7 @@ export const outcomeDefinitions = {
 /** Where each person of the baseline group stands at the follow-up date. */
 export async function outcomesOf(
   db: Db,
-  scope: Scope,
+  scope: FiguresScope,
   baseline: Map<string, TargetGroupRow>,
   followUp: string,
 ) {

@@ -1,14 +1,14 @@
 import type { Db } from '@samsyn/db';
 import type { Category, PersonAt, StatusAt } from '@samsyn/domain';
+import type { FiguresScope } from '@samsyn/http';
 import { sql } from 'drizzle-orm';
-import type { Scope } from './scope';
 
 /**
  * A consent that lets the förbund's figures count the person: purpose `follow_up` (as in SUS), naming
  * the förbund, valid now and not revoked. Containment rather than = any(): the planner has element
  * statistics for it, so it knows that nearly every consent qualifies and plans the large joins as such.
  */
-export function consentQualifies(scope: Scope, alias: 'c' | 'c2') {
+export function consentQualifies(scope: FiguresScope, alias: 'c' | 'c2') {
   const c = sql.raw(alias);
   return sql`${c}.purposes @> array['follow_up'] and ${c}.parties @> array[${scope.forbundId}::text]
     and ${c}.valid_from <= now() and ${c}.valid_until > now() and (${c}.revoked_at is null or ${c}.revoked_at > now())`;
@@ -19,7 +19,7 @@ export function consentQualifies(scope: Scope, alias: 'c' | 'c2') {
  * the union of the categories and of the parties of all such consents. Most people have one; the
  * union is only computed for those who have more.
  */
-export function consentedFor(scope: Scope) {
+export function consentedFor(scope: FiguresScope) {
   const union = (column: 'categories' | 'parties') => sql`
     case when count(*) = 1 then min(c.${sql.raw(column)})
     else (select array_agg(distinct value) from consents c2, unnest(c2.${sql.raw(column)}) as value
@@ -40,7 +40,7 @@ export function consentedFor(scope: Scope) {
  */
 export async function peopleAt(
   db: Db,
-  scope: Scope,
+  scope: FiguresScope,
   day: string,
   /** Instead of everyone on assistance at `day`: these persons (a baseline followed up later). */
   only?: string[],

@@ -1,10 +1,9 @@
 import type { AgencyCaller } from '@samsyn/auth';
 import type { Db } from '@samsyn/db';
-import { ProblemError } from '@samsyn/http';
+import { type FiguresScope, figuresScopeFor, ProblemError } from '@samsyn/http';
 import { flowDefinitions, flowTables } from './flows';
 import { outcomeDefinitions, outcomesOf, outcomeTables } from './outcomes';
 import type { PublishedTable } from './report';
-import { type Scope, scopeFor } from './scope';
 import { targetGroupDefinitions, targetGroupReport, targetGroupRows } from './target-group';
 
 /**
@@ -37,7 +36,7 @@ function refuseOrder(pointer: string, detail: string): never {
   throw new ProblemError('validation-failed', detail, { errors: [{ location: 'query', pointer, detail }] });
 }
 
-function reportBase(scope: Scope, threshold: number, started: number, tables: PublishedTable[]) {
+function reportBase(scope: FiguresScope, threshold: number, started: number, tables: PublishedTable[]) {
   return {
     forbund: scope.forbundId,
     kommuner: scope.kommunIds,
@@ -51,7 +50,7 @@ function reportBase(scope: Scope, threshold: number, started: number, tables: Pu
 export async function targetGroupFor(source: ReportSource, caller: AgencyCaller, query: TargetGroupRequest) {
   const started = performance.now();
   if (query.previous && query.previous >= query.at) refuseOrder('/previous', 'must be before at');
-  const scope = await scopeFor(source.db, caller, query.forbund);
+  const scope = await figuresScopeFor(source.db, caller, query.forbund);
   const tables = await targetGroupReport(source.db, scope, query.at, query.previous, source.threshold);
   return {
     ...reportBase(scope, source.threshold, started, tables),
@@ -65,7 +64,7 @@ export async function outcomesFor(source: ReportSource, caller: AgencyCaller, qu
   const started = performance.now();
   if (query.followUp <= query.baseline) refuseOrder('/followUp', 'must be after baseline');
   if (query.previous && query.previous >= query.baseline) refuseOrder('/previous', 'must be before baseline');
-  const scope = await scopeFor(source.db, caller, query.forbund);
+  const scope = await figuresScopeFor(source.db, caller, query.forbund);
   const baseline = await targetGroupRows(source.db, scope, query.baseline);
   const outcomes = await outcomesOf(source.db, scope, baseline, query.followUp);
   const previous = query.previous
@@ -84,7 +83,7 @@ export async function outcomesFor(source: ReportSource, caller: AgencyCaller, qu
 export async function flowsFor(source: ReportSource, caller: AgencyCaller, query: FlowRequest) {
   const started = performance.now();
   if (query.to < query.from) refuseOrder('/to', 'must not be before from');
-  const scope = await scopeFor(source.db, caller, query.forbund);
+  const scope = await figuresScopeFor(source.db, caller, query.forbund);
   const { tables, statistics } = await flowTables(source.db, scope, query.from, query.to, source.threshold);
   return {
     ...reportBase(scope, source.threshold, started, tables),

@@ -10,10 +10,10 @@ import {
   targetGroupRow,
   targetGroupRowOf,
 } from '@samsyn/domain';
+import type { FiguresScope } from '@samsyn/http';
 import { type FactCount, factCountsAt } from './facts';
 import { peopleAt } from './people';
 import { countBy, ReportBuilder, split } from './report';
-import type { Scope } from './scope';
 
 export const targetGroupDefinitions = {
   population:
@@ -42,7 +42,7 @@ export const targetGroupDefinitions = {
 /** Each person in the target group at `day`, by person key: for comparing two dates person by person. */
 export async function targetGroupRows(
   db: Db,
-  scope: Scope,
+  scope: FiguresScope,
   day: string,
 ): Promise<Map<string, TargetGroupRow>> {
   const people = await peopleAt(db, scope, day);
@@ -62,7 +62,11 @@ export interface TargetGroupCount {
 }
 
 /** The target group at `day` as distinct rows with how many people each describes. */
-export async function targetGroupCounts(db: Db, scope: Scope, day: string): Promise<TargetGroupCount[]> {
+export async function targetGroupCounts(
+  db: Db,
+  scope: FiguresScope,
+  day: string,
+): Promise<TargetGroupCount[]> {
   return countedRows(await factCountsAt(db, scope, day));
 }
 
@@ -87,7 +91,7 @@ export function countsOf(rows: Map<string, TargetGroupRow>): TargetGroupCount[] 
  */
 export async function targetGroupReport(
   db: Db,
-  scope: Scope,
+  scope: FiguresScope,
   at: string,
   previous: string | undefined,
   threshold: number,

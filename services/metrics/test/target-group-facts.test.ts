@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AgencyCaller } from '@samsyn/auth';
 import { followUpFacts, sips } from '@samsyn/db';
 import { type Category, categories, type PartyKind, type TargetGroupRow } from '@samsyn/domain';
+import type { FiguresScope } from '@samsyn/http';
 import {
   createTestConsent,
   createTestDatabase,
@@ -15,7 +16,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishEvents } from '../../exchange/src/publish';
 import type { StatusEventInput } from '../../exchange/src/schemas';
 import { exactFactCounts, factCountsAt } from '../src/facts';
-import type { Scope } from '../src/scope';
 import {
   countedRows,
   countsOf,
@@ -195,8 +195,8 @@ const owners: Record<Category, PartyKind[]> = {
 };
 
 let database: TestDatabase;
-let scope: Scope;
-let wholeForbund: Scope;
+let scope: FiguresScope;
+let wholeForbund: FiguresScope;
 const people = 260;
 
 beforeAll(async () => {
@@ -213,8 +213,8 @@ beforeAll(async () => {
   const forbund = await createTestParty(db, 'forbund', {
     memberIds: [kommun.id, otherKommun.id, region.id, fk.id, af.id],
   });
-  scope = { forbundId: forbund.id, kommunIds: [kommun.id] };
-  wholeForbund = { forbundId: forbund.id, kommunIds: [kommun.id, otherKommun.id] };
+  scope = { forbundId: forbund.id, kommunIds: [kommun.id], ownPart: true };
+  wholeForbund = { forbundId: forbund.id, kommunIds: [kommun.id, otherKommun.id], ownPart: false };
   const byKind: Record<PartyKind, string[]> = {
     kommun: [kommun.id, otherKommun.id, outsideKommun.id],
     region: [region.id, otherRegion.id],

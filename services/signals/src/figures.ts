@@ -6,8 +6,8 @@ import {
   signalRuleIds,
   suppressOverlapping,
 } from '@samsyn/domain';
+import type { FiguresScope } from '@samsyn/http';
 import { sql } from 'drizzle-orm';
-import type { FiguresScope } from './scope';
 
 export const figureDefinitions = {
   population:

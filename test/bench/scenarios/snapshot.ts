@@ -17,7 +17,7 @@ export interface SnapshotDataset {
   drop(): Promise<void>;
 }
 
-const scope = { forbundId: 'forbund:bench', kommunIds: ['kommun:9901'] };
+const scope = { forbundId: 'forbund:bench', kommunIds: ['kommun:9901'], ownPart: false };
 
 /** Realistic person keys: 43 characters of base64url, as the HMAC of a personnummer gives. */
 const personKey = (g: string) =>

@@ -3,6 +3,7 @@ import {
   agencyCaller,
   commonProblemResponses,
   createRoute,
+  figuresScopeFor,
   type OpenAPIHono,
   ProblemError,
   problemResponseSpec,
@@ -12,7 +13,6 @@ import {
 } from '@samsyn/http';
 import { figureDefinitions, signalFigures } from '../figures';
 import { figuresQuery, SignalFiguresSchema } from '../schemas';
-import { figuresScopeFor } from '../scope';
 
 export const getSignalFiguresRoute = createRoute({
   method: 'get',
