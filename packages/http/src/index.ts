@@ -4,6 +4,7 @@ export * from './callers';
 export * from './config';
 export * from './env';
 export * from './fields';
+export * from './figures-schemas';
 export * from './figures-scope';
 export * from './host';
 export * from './idempotency';

@@ -12,6 +12,7 @@ import {
   dateField,
   freeText,
   instantField,
+  MetricsCellSchema,
   PageInfoSchema,
   partyIdField,
   personnummerField,
@@ -402,21 +403,6 @@ export const meetingListQuery = z.object({
 
 const count = z.number().int().min(0).max(100_000_000).nullable().openapi({ format: 'int32' });
 
-export const ConsultationCellSchema = z
-  .object({
-    key: z.string().max(100),
-    label: z.string().max(300),
-    count,
-    suppressed: z.boolean(),
-    share: z
-      .number()
-      .min(0)
-      .max(1)
-      .nullable()
-      .openapi({ description: 'Of the total, from published figures only' }),
-  })
-  .openapi('ConsultationCell');
-
 export const ConsultationTableSchema = z
   .object({
     type: z.enum(['additive', 'overlapping']),
@@ -424,7 +410,7 @@ export const ConsultationTableSchema = z
     title: z.string().max(300),
     total: count.openapi({ description: 'Additive: the cases the cells partition. Overlapping: the base' }),
     totalSuppressed: z.boolean(),
-    cells: z.array(ConsultationCellSchema).max(500),
+    cells: z.array(MetricsCellSchema).max(500),
   })
   .openapi('ConsultationTable', {
     description:

@@ -1,57 +1,4 @@
-import { dateField, z } from '@samsyn/http';
-
-const count = z.number().int().min(0).max(100_000_000).nullable().openapi({ format: 'int32' });
-
-export const CellSchema = z
-  .object({
-    key: z.string().max(100),
-    label: z.string().max(300),
-    count,
-    suppressed: z.boolean(),
-    share: z
-      .number()
-      .min(0)
-      .max(1)
-      .nullable()
-      .openapi({ description: 'Of the total (or base), from published figures only' }),
-  })
-  .openapi('MetricsCell');
-
-export const TableSchema = z
-  .discriminatedUnion('type', [
-    z.object({
-      type: z.literal('additive'),
-      key: z.string().max(100),
-      title: z.string().max(300),
-      total: count,
-      totalSuppressed: z.boolean(),
-      cells: z.array(CellSchema).max(50),
-    }),
-    z.object({
-      type: z.literal('overlapping'),
-      key: z.string().max(100),
-      title: z.string().max(300),
-      base: count,
-      cells: z.array(CellSchema).max(50),
-    }),
-  ])
-  .openapi('MetricsTable', {
-    description:
-      '`additive`: the cells partition the total (one person in one cell). `overlapping`: a person may be in ' +
-      'several cells; shares are of `base`. Suppressed cells have `count: null`.',
-  });
-
-export const StatisticSchema = z
-  .object({
-    key: z.string().max(100),
-    label: z.string().max(300),
-    n: z.number().int().min(0).max(100_000_000).nullable().openapi({
-      format: 'int32',
-      description: 'How many people the value is of; null when under the threshold',
-    }),
-    value: z.number().nullable(),
-  })
-  .openapi('MetricsStatistic');
+import { dateField, MetricsStatisticSchema, MetricsTableSchema, z } from '@samsyn/http';
 
 const reportFields = {
   forbund: z.string().max(100),
@@ -65,7 +12,7 @@ const reportFields = {
   computedAt: z.iso.datetime().max(30),
   computationMs: z.number().int().min(0).max(86_400_000).openapi({ format: 'int32' }),
   definitions: z.record(z.string(), z.string().max(2000)),
-  tables: z.array(TableSchema).max(50),
+  tables: z.array(MetricsTableSchema).max(50),
 };
 
 export const TargetGroupReportSchema = z
@@ -86,7 +33,7 @@ export const FlowReportSchema = z
     ...reportFields,
     from: z.iso.date().max(10),
     to: z.iso.date().max(10),
-    statistics: z.array(StatisticSchema).max(20),
+    statistics: z.array(MetricsStatisticSchema).max(20),
   })
   .openapi('FlowReport');
 

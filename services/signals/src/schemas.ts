@@ -1,5 +1,13 @@
 import { categories, signalRuleIds } from '@samsyn/domain';
-import { dateField, freeText, PageInfoSchema, paginationQuery, z } from '@samsyn/http';
+import {
+  dateField,
+  freeText,
+  MetricsStatisticSchema,
+  MetricsTableSchema,
+  PageInfoSchema,
+  paginationQuery,
+  z,
+} from '@samsyn/http';
 
 const bilingual = (max: number) =>
   z
@@ -157,45 +165,6 @@ export const ThresholdsInputSchema = z
     example: { months: 3, maxGapDays: 14 },
   });
 
-const count = z.number().int().min(0).max(100_000_000).nullable().openapi({ format: 'int32' });
-
-export const FiguresCellSchema = z
-  .object({
-    key: z.string().max(100),
-    label: z.string().max(300),
-    count,
-    suppressed: z.boolean(),
-    share: z
-      .number()
-      .min(0)
-      .max(1)
-      .nullable()
-      .openapi({ description: 'Of the base, from published figures only' }),
-  })
-  .openapi('SignalFiguresCell');
-
-export const FiguresTableSchema = z
-  .object({
-    type: z.literal('overlapping'),
-    key: z.string().max(100),
-    title: z.string().max(300),
-    base: count,
-    cells: z.array(FiguresCellSchema).max(50),
-  })
-  .openapi('SignalFiguresTable', {
-    description:
-      'A person may be in several cells; shares are of `base`. Suppressed cells have `count: null`.',
-  });
-
-export const FiguresStatisticSchema = z
-  .object({
-    key: z.string().max(100),
-    label: z.string().max(300),
-    n: count.openapi({ description: 'How many people the value is of; null when under the threshold' }),
-    value: z.number().nullable(),
-  })
-  .openapi('SignalFiguresStatistic');
-
 export const SignalFiguresSchema = z
   .object({
     forbund: z.string().max(100),
@@ -210,8 +179,8 @@ export const SignalFiguresSchema = z
       .openapi({ format: 'int32', description: 'Cells below this are suppressed' }),
     computedAt: instant,
     definitions: z.record(z.string(), z.string().max(2000)),
-    tables: z.array(FiguresTableSchema).max(50),
-    statistics: z.array(FiguresStatisticSchema).max(50),
+    tables: z.array(MetricsTableSchema).max(50),
+    statistics: z.array(MetricsStatisticSchema).max(50),
   })
   .openapi('SignalFigures');
 

@@ -2970,15 +2970,15 @@ export interface components {
        */
       total: number | null;
       totalSuppressed: boolean;
-      cells: components['schemas']['ConsultationCell'][];
+      cells: components['schemas']['MetricsCell'][];
     };
-    ConsultationCell: {
+    MetricsCell: {
       key: string;
       label: string;
       /** Format: int32 */
       count: number | null;
       suppressed: boolean;
-      /** @description Of the total, from published figures only */
+      /** @description Of the total (or base), from published figures only */
       share: number | null;
     };
     TargetGroupReport: {
@@ -3023,15 +3023,6 @@ export interface components {
           base: number | null;
           cells: components['schemas']['MetricsCell'][];
         };
-    MetricsCell: {
-      key: string;
-      label: string;
-      /** Format: int32 */
-      count: number | null;
-      suppressed: boolean;
-      /** @description Of the total (or base), from published figures only */
-      share: number | null;
-    };
     OutcomeReport: {
       forbund: string;
       kommuner: string[];
@@ -3308,37 +3299,8 @@ export interface components {
       definitions: {
         [key: string]: string;
       };
-      tables: components['schemas']['SignalFiguresTable'][];
-      statistics: components['schemas']['SignalFiguresStatistic'][];
-    };
-    /** @description A person may be in several cells; shares are of `base`. Suppressed cells have `count: null`. */
-    SignalFiguresTable: {
-      /** @enum {string} */
-      type: 'overlapping';
-      key: string;
-      title: string;
-      /** Format: int32 */
-      base: number | null;
-      cells: components['schemas']['SignalFiguresCell'][];
-    };
-    SignalFiguresCell: {
-      key: string;
-      label: string;
-      /** Format: int32 */
-      count: number | null;
-      suppressed: boolean;
-      /** @description Of the base, from published figures only */
-      share: number | null;
-    };
-    SignalFiguresStatistic: {
-      key: string;
-      label: string;
-      /**
-       * Format: int32
-       * @description How many people the value is of; null when under the threshold
-       */
-      n: number | null;
-      value: number | null;
+      tables: components['schemas']['MetricsTable'][];
+      statistics: components['schemas']['MetricsStatistic'][];
     };
   };
   responses: never;
