@@ -1655,6 +1655,14 @@ export const writtenTables = [
   'withdrawal_notices',
   'idempotency_keys',
   'audit_log',
+  'consultation_forums',
+  'consultation_meetings',
+  'consultation_cases',
+  'consultation_advice',
+  'signals',
+  'signal_thresholds',
+  'signal_changes',
+  'signal_schedule',
 ] as const;
 
 type Counts = Record<(typeof writtenTables)[number], number>;
